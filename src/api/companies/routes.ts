@@ -1,0 +1,16 @@
+import { recordRoutes } from '../shared/record-routes.js';
+import type { ApiContext } from '../context.js';
+import type { RouteSpec } from '../../server/route-spec.js';
+
+/** `/v1/companies`: the seed's five operations plus PATCH (extension). */
+export function companyRoutes({ services, validators, schemas }: ApiContext): RouteSpec[] {
+  return recordRoutes({
+    service: services.companies,
+    validators: validators.Company,
+    schemas: schemas.Company,
+    collectionPath: '/v1/companies',
+    idParam: 'companyId',
+    tag: 'Companies',
+    seedOperations: new Set(['list', 'create', 'get', 'replace', 'delete']),
+  });
+}

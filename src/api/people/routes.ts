@@ -1,0 +1,20 @@
+import { recordRoutes } from '../shared/record-routes.js';
+import type { ApiContext } from '../context.js';
+import type { RouteSpec } from '../../server/route-spec.js';
+
+/**
+ * `/v1/people`: the seed has only the list; create, get, PUT, PATCH, DELETE and the `CompanyId`
+ * filter are extensions (without them no client could write a person).
+ */
+export function personRoutes({ services, validators, schemas }: ApiContext): RouteSpec[] {
+  return recordRoutes({
+    service: services.people,
+    validators: validators.Person,
+    schemas: schemas.Person,
+    collectionPath: '/v1/people',
+    idParam: 'personId',
+    tag: 'People',
+    seedOperations: new Set(['list']),
+    listFilters: ['CompanyId'],
+  });
+}

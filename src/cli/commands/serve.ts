@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { loadServeConfig, type ConfigFlags } from '../../config.js';
+import { createAccessKeyService } from '../../domain/access-keys.js';
+import { loadDemoData } from '../../seed/demo.js';
+import { buildApp } from '../../server/app.js';
+import { redactUrl } from '../../store/postgres.js';
+import { openStore } from '../../store/store.js';
+
+/** In-flight requests get this long to finish after SIGTERM/SIGINT before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve', { isDefault: true })
+    .description('serve the API (migrates the database first)')
+    .option('--port <port>', 'port to listen on (env PORT; default 8080)')
+    .option('--host <host>', 'address to bind (env HOST; default 127.0.0.1)')
+    .option('--db <url>', 'database URL (env DATABASE_URL; default sqlite:./data/gainsight.db)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL; default info)')
+    .option('--pool-size <n>', 'PostgreSQL connection pool size (env DB_POOL_SIZE; default 10)')
+    .option('--statement-timeout <ms>', 'PostgreSQL statement timeout in ms (env DB_STATEMENT_TIMEOUT_MS; default 30000)')
+    .option('--sqlite-synchronous <mode>', 'full|normal (env SQLITE_SYNCHRONOUS; default full)')
+    .option('--demo', 'load the demo data set (50 companies, 200 people) into an empty database', false)
+    .action((flags: ConfigFlags) => serve(flags));
+}
+
+async function serve(flags: ConfigFlags): Promise<void> {
+  const config = loadServeConfig(process.env, flags);
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
+  const dbForLog = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : redactUrl(config.databaseUrl);
+
+  const store = await openStore({
+    url: config.databaseUrl,
+    ...config,
+    onPoolError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
+  });
+  const { applied } = await store.migrate();
+  if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
+
+  if (config.demo) {
+    const loaded = await loadDemoData(store);
+    if (loaded) logger.info(loaded, 'loaded the demo data set');
+    else logger.info('--demo: the database already holds records, so no demo data was loaded');
+  }
+
+  const accessKeys = createAccessKeyService(store.keys, {
+    bootstrapKey: config.accessKey,
+    onBackgroundError: (error) => logger.warn({ err: error }, 'could not record access key use'),
+  });
+  const firstKey = await accessKeys.createFirstKeyIfNone();
+  if (config.accessKey && config.accessKey.length < 16) {
+    logger.warn('GS_ACCESS_KEY is shorter than 16 characters; use a long random value outside of tests');
+  }
+  if (!config.accessKey && !firstKey && (await store.keys.countActive()) === 0) {
+    logger.warn('no active access keys: every request will get 401. Create one: gainsight-api keys create --name NAME');
+  }
+
+  const app = await buildApp({ store, accessKeys, logger });
+  const address = await app.listen({ host: config.host, port: config.port });
+  logger.info({ address, database: dbForLog }, 'gainsight-api listening');
+
+  if (firstKey) {
+    process.stdout.write(
+      `\nNo access keys existed, so one was created. It is shown only this once; store it now:\n\n` +
+        `    ${firstKey.key}\n\n` +
+        `Try it:  curl -H "accessKey: ${firstKey.key}" ${address}/v1/companies\n\n`,
+    );
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.error('in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    app
+      .close()
+      .then(() => store.close())
+      .then(() => {
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

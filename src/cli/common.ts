@@ -1,0 +1,31 @@
+/** Shared plumbing of the CLI commands: opening the configured store, failing in one line. */
+import { loadDatabaseConfig, type ConfigFlags } from '../config.js';
+import { openStore, type Store } from '../store/store.js';
+
+/** An error whose message is meant for the user as is: printed in one line, exit code 1. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export const databaseOptionHelp = {
+  db: ['--db <url>', 'database URL (env DATABASE_URL; default sqlite:./data/gainsight.db)'],
+} as const;
+
+/** Opens the store named by --db / DATABASE_URL, runs `work`, and always closes the store. */
+export async function withStore<T>(flags: ConfigFlags, work: (store: Store) => Promise<T>): Promise<T> {
+  const config = loadDatabaseConfig(process.env, flags);
+  const store = await openStore({ url: config.databaseUrl, ...config });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Like withStore, with the schema brought up to date first (every command but `migrate`). */
+export function withMigratedStore<T>(flags: ConfigFlags, work: (store: Store) => Promise<T>): Promise<T> {
+  return withStore(flags, async (store) => {
+    await store.migrate();
+    return work(store);
+  });
+}

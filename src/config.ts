@@ -1,0 +1,83 @@
+/**
+ * Configuration from the environment and command-line flags (flags win). Anything unsupported
+ * fails at start with a message naming the setting, never later at request time.
+ */
+import type { SqliteSynchronous } from './store/sqlite.js';
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/gainsight.db';
+
+export interface DatabaseConfig {
+  readonly databaseUrl: string;
+  readonly poolSize: number;
+  readonly statementTimeoutMs: number;
+  readonly sqliteSynchronous: SqliteSynchronous;
+}
+
+export interface ServeConfig extends DatabaseConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly accessKey?: string;
+  readonly logLevel: string;
+  readonly demo: boolean;
+}
+
+/** Flag values as commander hands them over (strings, booleans, or absent). */
+export interface ConfigFlags {
+  readonly port?: string;
+  readonly host?: string;
+  readonly db?: string;
+  readonly logLevel?: string;
+  readonly poolSize?: string;
+  readonly statementTimeout?: string;
+  readonly sqliteSynchronous?: string;
+  readonly demo?: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integerSetting(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}
+
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): DatabaseConfig {
+  const synchronous = (flags.sqliteSynchronous ?? env.SQLITE_SYNCHRONOUS ?? 'full').toLowerCase();
+  if (synchronous !== 'full' && synchronous !== 'normal') {
+    throw new ConfigError(`SQLITE_SYNCHRONOUS must be full or normal, got ${JSON.stringify(synchronous)}`);
+  }
+  return {
+    databaseUrl: flags.db ?? (env.DATABASE_URL || DEFAULT_DATABASE_URL),
+    poolSize: integerSetting('DB_POOL_SIZE (--pool-size)', flags.poolSize ?? env.DB_POOL_SIZE, 10, 1, 1000),
+    statementTimeoutMs: integerSetting(
+      'DB_STATEMENT_TIMEOUT_MS (--statement-timeout)',
+      flags.statementTimeout ?? env.DB_STATEMENT_TIMEOUT_MS,
+      30_000,
+      0,
+      3_600_000,
+    ),
+    sqliteSynchronous: synchronous,
+  };
+}
+
+export function loadServeConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): ServeConfig {
+  const logLevel = (flags.logLevel ?? env.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+  }
+  const accessKey = env.GS_ACCESS_KEY || undefined;
+  return {
+    ...loadDatabaseConfig(env, flags),
+    host: flags.host ?? (env.HOST || '127.0.0.1'),
+    port: integerSetting('PORT (--port)', flags.port ?? env.PORT, 8080, 0, 65535),
+    accessKey,
+    logLevel,
+    demo: flags.demo ?? false,
+  };
+}

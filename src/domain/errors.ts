@@ -1,0 +1,127 @@
+/**
+ * Every failure a client can see is an ApiError built by one of the factories below, so the
+ * status, the stable error code and the wording live in one place. The server's error handler
+ * turns an ApiError into the failure envelope; anything else becomes a generic 500 that never
+ * leaks internals.
+ *
+ * GSOBJ_* and GS_APIG_* codes are the ones real Gainsight returns; GSAPI_* codes are this
+ * project's own (documented in the README and the OpenAPI document).
+ */
+export const ErrorCodes = {
+  unauthorized: 'GS_APIG_2401',
+  valueTooLong: 'GSOBJ_1001',
+  invalidField: 'GSOBJ_1002',
+  invalidGsid: 'GSOBJ_1004',
+  invalidDateTime: 'GSOBJ_1005',
+  invalidDate: 'GSOBJ_1006',
+  requiredValue: 'GSOBJ_1007',
+  invalidValue: 'GSOBJ_1008',
+  notFound: 'GSOBJ_1011',
+  unknownReference: 'GSOBJ_PEOPLE1001',
+  badRequest: 'GSAPI_4000',
+  forbidden: 'GSAPI_4030',
+  routeNotFound: 'GSAPI_4040',
+  methodNotAllowed: 'GSAPI_4050',
+  conflict: 'GSAPI_4090',
+  payloadTooLarge: 'GSAPI_4130',
+  unsupportedMediaType: 'GSAPI_4150',
+  notAcceptable: 'GSAPI_4060',
+  internal: 'GSAPI_5000',
+  unavailable: 'GSAPI_5030',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra response headers, e.g. `Allow` on a 405. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Renders a client-supplied value for an error message without letting it flood the message. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+export const errors = {
+  unauthorized: (why: string) => new ApiError(401, ErrorCodes.unauthorized, why),
+  forbidden: (why: string) => new ApiError(403, ErrorCodes.forbidden, why),
+
+  valueTooLong: (field: string, max: number, length: number) =>
+    new ApiError(
+      400,
+      ErrorCodes.valueTooLong,
+      `Field exceeds maximum allowed length (${field}: ${length} characters, at most ${max} allowed)`,
+    ),
+  unknownField: (field: string, suggestion?: string) =>
+    new ApiError(
+      400,
+      ErrorCodes.invalidField,
+      `Invalid field (${field}): no such field` + (suggestion ? `; did you mean ${suggestion}?` : ''),
+    ),
+  readOnlyField: (field: string) =>
+    new ApiError(400, ErrorCodes.invalidField, `Invalid field (${field}): the field is read-only and set by the server`),
+  invalidGsid: (field: string, value: unknown) =>
+    new ApiError(
+      400,
+      ErrorCodes.invalidGsid,
+      `Either the Gainsight ID is invalid or missing (${field} = ${describeValue(value)}): expected 36 upper-case letters and digits`,
+    ),
+  invalidDateTime: (field: string, value: unknown) =>
+    new ApiError(
+      400,
+      ErrorCodes.invalidDateTime,
+      `Invalid dateTime format (${field} = ${describeValue(value)}): expected an ISO 8601 date-time such as 2026-01-31T12:00:00Z`,
+    ),
+  invalidDate: (field: string, value: unknown) =>
+    new ApiError(
+      400,
+      ErrorCodes.invalidDate,
+      `Invalid date format (${field} = ${describeValue(value)}): expected a real calendar date as YYYY-MM-DD`,
+    ),
+  requiredValue: (field: string, problem: string) =>
+    new ApiError(400, ErrorCodes.requiredValue, `Invalid field value (${field}): ${problem}`),
+  invalidValue: (field: string, problem: string) =>
+    new ApiError(400, ErrorCodes.invalidValue, `Invalid field value (${field}): ${problem}`),
+  notFound: (objectName: string, id: string) =>
+    new ApiError(404, ErrorCodes.notFound, `No ${objectName} record matches Gsid ${id}`),
+  notFoundReport: (id: string) => new ApiError(404, ErrorCodes.notFound, `No report with id ${describeValue(id)}`),
+  unknownReference: (field: string, objectName: string, id: string) =>
+    new ApiError(400, ErrorCodes.unknownReference, `Invalid field value (${field}): no ${objectName} with Gsid ${id} exists`),
+  conflict: (why: string) => new ApiError(409, ErrorCodes.conflict, why),
+  badRequest: (why: string) => new ApiError(400, ErrorCodes.badRequest, why),
+  routeNotFound: (method: string, url: string) =>
+    new ApiError(404, ErrorCodes.routeNotFound, `No route for ${method} ${url}`),
+  methodNotAllowed: (method: string, url: string, allowed: string[]) =>
+    new ApiError(405, ErrorCodes.methodNotAllowed, `Method ${method} is not allowed on ${url}; allowed: ${allowed.join(', ')}`, {
+      allow: allowed.join(', '),
+    }),
+  payloadTooLarge: (limit: number) =>
+    new ApiError(413, ErrorCodes.payloadTooLarge, `Request body is larger than the limit of ${limit} bytes`),
+  unsupportedMediaType: (contentType: string | undefined) =>
+    new ApiError(
+      415,
+      ErrorCodes.unsupportedMediaType,
+      contentType
+        ? `Unsupported Content-Type ${describeValue(contentType)}: send application/json`
+        : 'Missing Content-Type header: send application/json',
+    ),
+  notAcceptable: (offered: string[]) =>
+    new ApiError(406, ErrorCodes.notAcceptable, `None of the requested media types can be produced; available: ${offered.join(', ')}`),
+  internal: () => new ApiError(500, ErrorCodes.internal, 'Internal server error; the request id identifies it in the server log'),
+  unavailable: (why: string) => new ApiError(503, ErrorCodes.unavailable, why),
+};

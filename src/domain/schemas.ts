@@ -1,0 +1,73 @@
+/**
+ * JSON Schemas (2020-12, as OpenAPI 3.1 uses them) derived from object descriptions. The same
+ * schemas validate request bodies, drive response serialization and appear in the served OpenAPI
+ * document, so the three can never disagree.
+ */
+import type { FieldDescription, ObjectDescription } from './object-model.js';
+import { GSID_PATTERN } from './gsid.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** How a body is applied: `create` (POST), `replace` (PUT: fields given, `Name` required), `patch` (merge patch). */
+export type WriteMode = 'create' | 'replace' | 'patch';
+
+export function fieldSchema(field: FieldDescription): JsonSchema {
+  const schema: JsonSchema = { description: field.description };
+  switch (field.type) {
+    case 'gsid':
+      Object.assign(schema, { type: 'string', pattern: GSID_PATTERN.source });
+      break;
+    case 'string':
+      Object.assign(schema, { type: 'string' });
+      if (field.required) Object.assign(schema, { minLength: 1, pattern: '\\S' });
+      break;
+    case 'email':
+      Object.assign(schema, { type: 'string', format: 'email' });
+      break;
+    case 'number':
+      Object.assign(schema, { type: 'number' });
+      break;
+    case 'integer':
+      Object.assign(schema, { type: 'integer' });
+      break;
+    case 'date':
+      Object.assign(schema, { type: 'string', format: 'date' });
+      break;
+    case 'datetime':
+      Object.assign(schema, { type: 'string', format: 'date-time' });
+      break;
+  }
+  if (field.maxLength !== undefined) schema.maxLength = field.maxLength;
+  if (field.minimum !== undefined) schema.minimum = field.minimum;
+  if (field.maximum !== undefined) schema.maximum = field.maximum;
+  if (field.readOnly) schema.readOnly = true;
+  return schema;
+}
+
+/** A stored record as returned by the API. */
+export function recordSchema(object: ObjectDescription): JsonSchema {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(object.fields.map((field) => [field.name, fieldSchema(field)])),
+    required: ['Gsid', 'CreatedDate', 'ModifiedDate'],
+  };
+}
+
+/** The body of a write. Read-only fields are absent, so sending one is rejected as an unknown field. */
+export function inputSchema(object: ObjectDescription, mode: WriteMode): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const field of object.writableFields) {
+    const schema = fieldSchema(field);
+    delete schema.readOnly;
+    // In a merge patch `null` clears a field; required fields can never be cleared.
+    if (mode === 'patch' && !field.required) schema.type = [schema.type as string, 'null'];
+    properties[field.name] = schema;
+  }
+  const required = mode === 'patch' ? [] : object.writableFields.filter((f) => f.required).map((f) => f.name);
+  return {
+    type: 'object',
+    properties,
+    ...(required.length > 0 ? { required } : {}),
+    additionalProperties: false,
+  };
+}

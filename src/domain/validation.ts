@@ -1,0 +1,129 @@
+/**
+ * Record validation: Ajv validators compiled once from the object descriptions, and a mapping of
+ * Ajv's first error onto Gainsight's error codes with a message that names the field and the
+ * problem. JSON bodies are never coerced: `"100"` is not a number.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { ApiError, errors, describeValue } from './errors.js';
+import type { FieldDescription, FieldValues, ObjectDescription } from './object-model.js';
+import { suggestField } from './object-model.js';
+import { inputSchema, type WriteMode } from './schemas.js';
+import { codePointLength, isStorableText } from './text.js';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+export function createAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: false, strict: true, strictNumbers: true, coerceTypes: false });
+  addFormats(ajv, { mode: 'full', formats: ['date', 'date-time', 'email'] });
+  return ajv;
+}
+
+export type RecordValidator = (body: unknown) => FieldValues;
+
+/** Compiles the validators of every write mode of one object. */
+export function compileRecordValidators(ajv: Ajv2020, object: ObjectDescription): Record<WriteMode, RecordValidator> {
+  const compile = (mode: WriteMode): RecordValidator => {
+    const validate = ajv.compile(inputSchema(object, mode));
+    return (body) => validateRecord(object, mode, validate, body);
+  };
+  return { create: compile('create'), replace: compile('replace'), patch: compile('patch') };
+}
+
+function validateRecord(
+  object: ObjectDescription,
+  mode: WriteMode,
+  validate: ValidateFunction,
+  body: unknown,
+): FieldValues {
+  if (body === undefined) throw errors.badRequest('Request body is required: send a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw errors.badRequest(`Request body must be a JSON object, not ${jsonTypeOf(body)}`);
+  }
+  if (!validate(body)) throw toApiError(object, body as Record<string, unknown>, validate.errors![0]!);
+  const values = body as FieldValues;
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value === 'string' && !isStorableText(value)) {
+      throw errors.invalidValue(name, 'text contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored');
+    }
+  }
+  if (mode === 'create' && object.atLeastOneOf.length > 0) {
+    const hasOne = object.atLeastOneOf.some((name) => typeof values[name] === 'string' && values[name] !== '');
+    if (!hasOne) {
+      throw errors.requiredValue(
+        object.atLeastOneOf.join(', '),
+        `a ${object.name} needs a non-empty value in at least one of these fields`,
+      );
+    }
+  }
+  return values;
+}
+
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  gsid: 'a Gsid string',
+  string: 'a string',
+  email: 'a string holding an email address',
+  number: 'a number',
+  integer: 'an integer',
+  date: 'a date string (YYYY-MM-DD)',
+  datetime: 'a date-time string',
+};
+
+function toApiError(object: ObjectDescription, body: Record<string, unknown>, error: ErrorObject): ApiError {
+  if (error.keyword === 'required') {
+    const name = (error.params as { missingProperty: string }).missingProperty;
+    return errors.requiredValue(name, 'a value is required');
+  }
+  if (error.keyword === 'additionalProperties') {
+    const name = (error.params as { additionalProperty: string }).additionalProperty;
+    if (object.fieldByName.get(name)?.readOnly) return errors.readOnlyField(name);
+    return errors.unknownField(name, suggestField(object, name));
+  }
+  // Every other keyword is about one field's value: /Name, /ARR, ...
+  const name = decodePointer(error.instancePath);
+  const field = object.fieldByName.get(name);
+  const value = body[name];
+  if (!field) return errors.unknownField(name);
+  return fieldValueError(field, value, error);
+}
+
+function fieldValueError(field: FieldDescription, value: unknown, error: ErrorObject): ApiError {
+  const name = field.name;
+  switch (error.keyword) {
+    case 'type':
+      if (value === null) {
+        return field.required
+          ? errors.requiredValue(name, 'the field is required and cannot be null')
+          : errors.invalidValue(name, `null is not allowed here; send ${TYPE_NAMES[field.type]}, or clear the field with PATCH and null`);
+      }
+      return errors.invalidValue(name, `expected ${TYPE_NAMES[field.type]}, got ${describeValue(value)}`);
+    case 'maxLength':
+      return errors.valueTooLong(name, field.maxLength!, codePointLength(value as string));
+    case 'minLength':
+    case 'pattern':
+      if (field.type === 'gsid') return errors.invalidGsid(name, value);
+      return errors.requiredValue(name, 'the value must not be empty or blank');
+    case 'format':
+      if (field.type === 'date') return errors.invalidDate(name, value);
+      if (field.type === 'datetime') return errors.invalidDateTime(name, value);
+      return errors.invalidValue(name, `${describeValue(value)} is not a valid email address`);
+    case 'minimum':
+      return errors.invalidValue(name, `must be at least ${field.minimum}, got ${describeValue(value)}`);
+    case 'maximum':
+      return errors.invalidValue(name, `must be at most ${field.maximum}, got ${describeValue(value)}`);
+    default:
+      return errors.invalidValue(name, error.message ?? 'invalid value');
+  }
+}
+
+/** `/First~1Name` -> `First/Name` (JSON Pointer unescaping of one segment). */
+function decodePointer(pointer: string): string {
+  return pointer.slice(1).split('/')[0]!.replace(/~1/g, '/').replace(/~0/g, '~');
+}

@@ -1,0 +1,20 @@
+/** The `serve --demo` data set: 50 named companies across industries and stages, 200 people. */
+import type { Store } from '../store/store.js';
+import { seedDatabase, type SeedResult } from './generator.js';
+import { DEMO_COMPANY_NAMES } from './vocabulary.js';
+
+export const DEMO_COMPANIES = DEMO_COMPANY_NAMES.length;
+export const DEMO_PEOPLE = 200;
+
+/** Loads the demo data into an empty database; returns undefined (and writes nothing) otherwise. */
+export async function loadDemoData(store: Store, today: Date = new Date()): Promise<SeedResult | undefined> {
+  const [companies, people] = await Promise.all([store.companies.count(), store.people.count()]);
+  if (companies > 0 || people > 0) return undefined;
+  return seedDatabase(store, {
+    companies: DEMO_COMPANIES,
+    people: DEMO_PEOPLE,
+    randomSeed: 'demo',
+    baseDate: today.toISOString().slice(0, 10),
+    companyNames: DEMO_COMPANY_NAMES,
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * `buildApp` assembles one server: no module-level state, so tests build one per suite.
+ *
+ * Request life cycle: request id -> authentication (onRequest, before the body is even read, so a
+ * missing key is 401 whatever else is wrong) -> body parsing (415/413/400) -> handler (validation,
+ * then lookup) -> envelope. Every error, including unknown paths, leaves as a failure envelope.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyBaseLogger,
+} from 'fastify';
+import { companyRoutes } from '../api/companies/routes.js';
+import { createApiContext } from '../api/context.js';
+import { personRoutes } from '../api/people/routes.js';
+import { reportRoutes } from '../api/reports/routes.js';
+import { systemRoutes } from '../api/system/routes.js';
+import { createAccessKeyService, type AccessKeyService, type Principal } from '../domain/access-keys.js';
+import { errors } from '../domain/errors.js';
+import { Company, Person } from '../domain/objects/index.js';
+import { loadSeedSpec, packageVersion } from '../spec.js';
+import type { Store } from '../store/store.js';
+import { BODY_LIMIT_BYTES, handleError } from './error-handler.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { registerRoutes } from './route-spec.js';
+import { checkSeedConformance } from './seed-conformance.js';
+
+export interface AppOptions {
+  readonly store: Store;
+  /** Defaults to a service over the store's keys with GS_ACCESS_KEY from `bootstrapKey`. */
+  readonly accessKeys?: AccessKeyService;
+  readonly bootstrapKey?: string;
+  /** A pino logger; without one the app logs nothing (tests). */
+  readonly logger?: FastifyBaseLogger;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+// A client may pass its own request id (for tracing across services) if it is short and plain.
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** One log line per request, written when it completes (Fastify's default writes two). */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request');
+  }
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { store } = options;
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    logController: new OneLinePerRequest(),
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  const accessKeys =
+    options.accessKeys ??
+    createAccessKeyService(store.keys, {
+      bootstrapKey: options.bootstrapKey,
+      onBackgroundError: (error) => app.log.warn({ err: error }, 'could not record access key use'),
+    });
+  const context = createApiContext(store, accessKeys);
+
+  // An empty body is "no body" rather than a parse error: DELETE and GET requests from clients
+  // that always send Content-Type: application/json must work, and writes then get a clear
+  // "body required" from validation.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  for (const type of ['application/json', 'application/merge-patch+json']) {
+    app.removeContentTypeParser(type);
+    app.addContentTypeParser(type, { parseAs: 'string' }, (request, body, done) => {
+      if (body === '') done(null, undefined);
+      else parseJson(request, body as string, done);
+    });
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    const access = request.routeOptions.config.access;
+    if (access === 'public') return;
+    const presented = request.headers.accesskey;
+    if (presented === undefined || presented === '') {
+      throw errors.unauthorized('Missing access key: send it in the accessKey header');
+    }
+    const principal = await accessKeys.authenticate(typeof presented === 'string' ? presented : undefined);
+    if (!principal) throw errors.unauthorized('Invalid or revoked access key');
+    if (principal.readOnly && access === 'write') {
+      throw errors.forbidden(`The access key "${principal.name}" is read-only; ${request.method} needs a read-write key`);
+    }
+    request.principal = principal;
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler({}, async (request) => {
+    throw errors.routeNotFound(request.method, request.url.split('?')[0]!);
+  });
+
+  const apiRoutes = [...companyRoutes(context), ...personRoutes(context), ...reportRoutes()];
+  const seed = loadSeedSpec();
+  const problems = checkSeedConformance(seed, apiRoutes, { Company, CompanyInput: Company, Person });
+  if (problems.length > 0) throw new Error(`The server does not cover the seed contract:\n- ${problems.join('\n- ')}`);
+
+  let openApiJson = '';
+  const routes = [...apiRoutes, ...systemRoutes(store, () => openApiJson)];
+  openApiJson = JSON.stringify(
+    buildOpenApiDocument({ seed, version: packageVersion(), routes, components: context.components }),
+  );
+  registerRoutes(app, routes);
+
+  await app.ready();
+  return app;
+}

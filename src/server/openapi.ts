@@ -1,0 +1,118 @@
+/**
+ * The project's OpenAPI 3.1 document: the seed operations and the documented extensions, built
+ * from the same route declarations and schemas the server runs on. Schemas that are named
+ * components are emitted as `$ref`s (found by identity), so the document stays readable.
+ */
+import type { JsonSchema } from '../domain/schemas.js';
+import { failureSchema, successSchema } from './envelope.js';
+import type { RouteSpec } from './route-spec.js';
+
+const RESPONSES: Record<number, { name: string; description: string }> = {
+  400: { name: 'BadRequest', description: 'Invalid request body or parameters; errorDesc names the field and the problem' },
+  401: { name: 'Unauthorized', description: 'Authentication failed or access key is missing' },
+  403: { name: 'Forbidden', description: 'The access key is read-only and the operation writes' },
+  404: { name: 'NotFound', description: 'The requested resource was not found' },
+  406: { name: 'NotAcceptable', description: 'None of the media types in Accept can be produced' },
+  409: { name: 'Conflict', description: 'The write conflicts with stored data (duplicate unique value, record still referenced)' },
+  413: { name: 'PayloadTooLarge', description: 'Request body larger than 1 MiB' },
+  415: { name: 'UnsupportedMediaType', description: 'Request body is not JSON' },
+  503: { name: 'Unavailable', description: 'The database is unreachable or busy; retry' },
+};
+
+export interface OpenApiInput {
+  readonly seed: Record<string, unknown>;
+  readonly version: string;
+  readonly routes: readonly RouteSpec[];
+  /** Named schemas; any identical object inside a route is replaced by a `$ref`. */
+  readonly components: Readonly<Record<string, JsonSchema>>;
+}
+
+export function buildOpenApiDocument({ seed, version, routes, components }: OpenApiInput): Record<string, unknown> {
+  const names = new Map<unknown, string>(Object.entries(components).map(([name, schema]) => [schema, name]));
+  const refOf = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+  // Copies a schema, replacing named component schemas (other than `self`) with references.
+  const referencing = (schema: unknown, self?: string): unknown => {
+    const name = names.get(schema);
+    if (name !== undefined && name !== self) return refOf(name);
+    if (Array.isArray(schema)) return schema.map((item) => referencing(item));
+    if (schema && typeof schema === 'object') {
+      return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, referencing(value)]));
+    }
+    return schema;
+  };
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const responses: Record<string, unknown> = {
+      '200': {
+        description: route.response.description,
+        content: {
+          'application/json': {
+            schema: 'data' in route.response ? referencing(successSchema(route.response.data)) : referencing(route.response.raw),
+          },
+        },
+      },
+    };
+    const statuses = new Set(route.errorStatuses);
+    if (route.access !== 'public') statuses.add(401);
+    statuses.add(503);
+    for (const status of [...statuses].sort()) {
+      responses[String(status)] = { $ref: `#/components/responses/${RESPONSES[status]!.name}` };
+    }
+    const operation: Record<string, unknown> = {
+      operationId: route.operationId,
+      summary: route.summary,
+      description: route.description + (route.extension ? '\n\nExtension: not part of the seed Gainsight contract.' : ''),
+      tags: [route.tag],
+      ...(route.access === 'public' ? { security: [] } : {}),
+      ...(route.extension ? { 'x-extension': true } : {}),
+      ...(route.parameters?.length ? { parameters: route.parameters.map((p) => referencing(p)) } : {}),
+      ...(route.requestBody
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(
+                (route.requestBody.contentTypes ?? ['application/json']).map((type) => [
+                  type,
+                  { schema: referencing(route.requestBody!.schema) },
+                ]),
+              ),
+            },
+          }
+        : {}),
+      responses,
+    };
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
+  }
+
+  const seedComponents = (seed.components ?? {}) as Record<string, unknown>;
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Gainsight REST API (self-hosted server)',
+      version,
+      description:
+        'The seed Gainsight REST API contract, implemented exactly, plus documented extensions ' +
+        '(operations marked `x-extension: true`). Every response is an envelope with `requestId`; ' +
+        'errors carry `errorCode` and `errorDesc`.',
+    },
+    servers: [{ url: 'http://127.0.0.1:8080', description: 'Local server (default address)' }],
+    tags: seed.tags,
+    security: seed.security,
+    paths,
+    components: {
+      securitySchemes: seedComponents.securitySchemes,
+      schemas: {
+        ...Object.fromEntries(Object.entries(components).map(([name, schema]) => [name, referencing(schema, name)])),
+        ErrorResponse: failureSchema,
+      },
+      responses: Object.fromEntries(
+        Object.values(RESPONSES).map(({ name, description }) => [
+          name,
+          { description, content: { 'application/json': { schema: refOf('ErrorResponse') } } },
+        ]),
+      ),
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Routes are declared once, as data: the same declaration registers the Fastify route (with a
+ * response schema, so replies are serialized by fast-json-stringify), decides who may call it,
+ * and becomes an operation of the served OpenAPI document.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from '../domain/errors.js';
+import type { JsonSchema } from '../domain/schemas.js';
+import { failureSchema, success, successSchema } from './envelope.js';
+
+/** `public`: no key (health, docs); `read`: any key; `write`: a key that is not read-only. */
+export type Access = 'public' | 'read' | 'write';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface ParameterSpec {
+  readonly name: string;
+  readonly in: 'path' | 'query';
+  readonly description: string;
+  readonly required?: boolean;
+  readonly schema: JsonSchema;
+}
+
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  /** OpenAPI style: `/v1/companies/{companyId}`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly tag: string;
+  readonly access: Access;
+  /** True for operations that are not in the seed spec. */
+  readonly extension?: boolean;
+  readonly parameters?: readonly ParameterSpec[];
+  readonly requestBody?: { readonly schema: JsonSchema; readonly contentTypes?: readonly string[] };
+  /** `data` is wrapped in the success envelope; `raw` is sent as is (e.g. the OpenAPI document). */
+  readonly response:
+    | { readonly description: string; readonly data: JsonSchema }
+    | { readonly description: string; readonly raw: JsonSchema };
+  /** Failure statuses this operation can answer (401 is implied for non-public routes). */
+  readonly errorStatuses: readonly number[];
+  readonly handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+export function toFastifyUrl(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
+export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[]): void {
+  for (const route of routes) {
+    const enveloped = 'data' in route.response;
+    app.route({
+      method: route.method,
+      url: toFastifyUrl(route.path),
+      config: { access: route.access },
+      schema: {
+        response: {
+          ...(enveloped ? { 200: successSchema((route.response as { data: JsonSchema }).data) } : {}),
+          '4xx': failureSchema,
+          '5xx': failureSchema,
+        },
+      },
+      handler: enveloped
+        ? async (request, reply) => success(request.id, await route.handler(request, reply))
+        : route.handler,
+    });
+  }
+  registerMethodNotAllowed(app, routes);
+}
+
+/** A known path with an unsupported method answers 405 with `Allow`, not a misleading 404. */
+function registerMethodNotAllowed(app: FastifyInstance, routes: readonly RouteSpec[]): void {
+  const methodsByPath = new Map<string, Set<HttpMethod>>();
+  for (const route of routes) {
+    const methods = methodsByPath.get(route.path) ?? new Set<HttpMethod>();
+    methods.add(route.method);
+    methodsByPath.set(route.path, methods);
+  }
+  const all: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  for (const [path, methods] of methodsByPath) {
+    const missing = all.filter((method) => !methods.has(method));
+    if (missing.length === 0) continue;
+    const allowed: string[] = all.filter((method) => methods.has(method));
+    if (methods.has('GET')) allowed.push('HEAD');
+    const access = [...routes].find((route) => route.path === path)!.access === 'public' ? 'public' : 'read';
+    app.route({
+      method: missing,
+      url: toFastifyUrl(path),
+      config: { access },
+      schema: { response: { '4xx': failureSchema } },
+      handler: async (request) => {
+        throw errors.methodNotAllowed(request.method, path, allowed);
+      },
+    });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * A database handle the rest of the store works through: one Kysely instance plus what differs
+ * between SQLite and PostgreSQL (column types, error classification, clean shutdown). Nothing
+ * outside `sqlite.ts` and `postgres.ts` may contain dialect-specific SQL.
+ */
+import type { Kysely } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** Physical column types per logical type; see the two dialect modules. */
+export interface ColumnTypes {
+  readonly text: string;
+  readonly double: string;
+  readonly integer: string;
+  readonly date: string;
+  readonly timestamp: string;
+}
+
+/** What went wrong in the database, as far as the API cares. */
+export type StoreFailure =
+  | { readonly kind: 'unique'; readonly detail: string }
+  | { readonly kind: 'foreignKey'; readonly detail: string }
+  | { readonly kind: 'unavailable'; readonly detail: string };
+
+export interface Database {
+  // The schema is described by data (object descriptions), not by a static TypeScript interface.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly db: Kysely<any>;
+  readonly dialect: DialectName;
+  readonly columnTypes: ColumnTypes;
+  /** The PostgreSQL schema that holds the tables; undefined on SQLite. */
+  readonly schema?: string;
+  /** Maps a driver error onto a StoreFailure, or undefined when it is not one we expect. */
+  classifyError(error: unknown): StoreFailure | undefined;
+  /** Takes the migration lock (when the dialect needs one) and prepares the schema. */
+  prepareSchema(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class StoreError extends Error {
+  constructor(readonly failure: StoreFailure) {
+    super(`${failure.kind}: ${failure.detail}`);
+    this.name = 'StoreError';
+  }
+}
+
+/** Runs a database operation and rethrows expected failures as StoreError. */
+export async function classified<T>(database: Database, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    const failure = database.classifyError(error);
+    if (failure) throw new StoreError(failure);
+    throw error;
+  }
+}

@@ -1,0 +1,117 @@
+/** Access keys at rest: only a SHA-256 hash of each key is stored, never the key itself. */
+import type { Database } from './database.js';
+
+export interface StoredAccessKey {
+  readonly id: string;
+  readonly name: string;
+  readonly keyHash: string;
+  readonly readOnly: boolean;
+  readonly createdAt: string;
+  readonly lastUsedAt?: string;
+  readonly revokedAt?: string;
+}
+
+export interface KeyRepository {
+  insert(key: Omit<StoredAccessKey, 'lastUsedAt' | 'revokedAt'>): Promise<void>;
+  findById(id: string): Promise<StoredAccessKey | undefined>;
+  list(): Promise<StoredAccessKey[]>;
+  /** Marks a key revoked; false when there is no such active key. */
+  revoke(id: string, at: string): Promise<boolean>;
+  /**
+   * Records a use, but only when the stored time is older than `staleBefore`: at most one write
+   * per key per interval, and concurrent nodes can only move the time forward.
+   */
+  touch(id: string, at: string, staleBefore: string): Promise<void>;
+  countActive(): Promise<number>;
+  /**
+   * Claims the one-time right to create the first key. True for exactly one caller, however many
+   * nodes start at once against an empty database (the database's primary key decides).
+   */
+  claimBootstrap(at: string): Promise<boolean>;
+}
+
+type KeyRow = {
+  id: string;
+  name: string;
+  key_hash: string;
+  read_only: number;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+};
+
+function fromRow(row: KeyRow): StoredAccessKey {
+  return {
+    id: row.id,
+    name: row.name,
+    keyHash: row.key_hash,
+    readOnly: row.read_only === 1,
+    createdAt: row.created_at,
+    ...(row.last_used_at ? { lastUsedAt: row.last_used_at } : {}),
+    ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+  };
+}
+
+export function createKeyRepository({ db }: Database): KeyRepository {
+  return {
+    async insert(key) {
+      await db
+        .insertInto('access_key')
+        .values({
+          id: key.id,
+          name: key.name,
+          key_hash: key.keyHash,
+          read_only: key.readOnly ? 1 : 0,
+          created_at: key.createdAt,
+        })
+        .execute();
+    },
+
+    async findById(id) {
+      const row = await db.selectFrom('access_key').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? fromRow(row as KeyRow) : undefined;
+    },
+
+    async list() {
+      const rows = await db.selectFrom('access_key').selectAll().orderBy('created_at').orderBy('id').execute();
+      return rows.map((row) => fromRow(row as KeyRow));
+    },
+
+    async revoke(id, at) {
+      const result = await db
+        .updateTable('access_key')
+        .set({ revoked_at: at })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async touch(id, at, staleBefore) {
+      await db
+        .updateTable('access_key')
+        .set({ last_used_at: at })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', staleBefore)]))
+        .execute();
+    },
+
+    async countActive() {
+      const row = await db
+        .selectFrom('access_key')
+        .select((eb) => eb.fn.countAll().as('count'))
+        .where('revoked_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
+    async claimBootstrap(at) {
+      const result = await db
+        .insertInto('server_meta')
+        .values({ key: 'bootstrap_key_created', value: at })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .executeTakeFirst();
+      return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { Migrator, type Migration } from 'kysely';
+import type { Database } from '../database.js';
+import * as initial from './0001-initial.js';
+
+type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
+
+/** Every migration in order; the name is the key recorded in the migration table. */
+const MIGRATIONS: Record<string, MigrationModule> = {
+  '0001-initial': initial,
+};
+
+export interface MigrationReport {
+  readonly applied: string[];
+}
+
+/**
+ * Applies pending migrations. Safe when several nodes start at once: Kysely's migrator holds a
+ * lock while it works (a PostgreSQL advisory lock; SQLite's write lock), so exactly one node
+ * applies each migration and the others wait, then find nothing left to do.
+ */
+export async function migrateToLatest(database: Database): Promise<MigrationReport> {
+  await database.prepareSchema();
+  const migrations = Object.fromEntries(
+    Object.entries(MIGRATIONS).map(([name, module]): [string, Migration] => [
+      name,
+      { up: (db) => module.up(db, database.columnTypes) },
+    ]),
+  );
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'schema_migration',
+    migrationLockTableName: 'schema_migration_lock',
+    // Without it Kysely would take a migration table in any schema of the database for ours.
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { applied: results.filter((result) => result.status === 'Success').map((result) => result.migrationName) };
+}

@@ -1,0 +1,160 @@
+/**
+ * The PostgreSQL backend: a pg connection pool behind Kysely. Nodes hold no state of their own;
+ * uniqueness, references and migration locking are the database's job.
+ *
+ * Values must come back exactly as SQLite returns them, so the type parsers are set per pool
+ * (never globally): int8 and numeric as numbers, `date` as the plain `YYYY-MM-DD` string and
+ * `timestamptz` as an ISO 8601 UTC string, whatever the session's time zone.
+ */
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { ColumnTypes, Database, StoreFailure } from './database.js';
+
+export interface PostgresOptions {
+  readonly url: string;
+  readonly poolSize: number;
+  readonly statementTimeoutMs: number;
+  /** Invoked for errors of idle pooled connections, which would otherwise crash the process. */
+  readonly onPoolError?: (error: Error) => void;
+}
+
+const columnTypes: ColumnTypes = {
+  text: 'text',
+  double: 'double precision',
+  integer: 'integer',
+  date: 'date',
+  timestamp: 'timestamptz',
+};
+
+const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
+
+const TIMESTAMP_TEXT = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)?([+-]\d\d)?(?::?(\d\d))?(?::?(\d\d))?$/;
+
+/** `2026-01-31 12:00:00.5+05:30` -> `2026-01-31T06:30:00.500Z` */
+export function timestampToIso(text: string): string {
+  const match = TIMESTAMP_TEXT.exec(text);
+  if (!match) return text;
+  const [, date, time, fraction = '', hours, minutes = '00'] = match;
+  const offset = hours === undefined ? 'Z' : `${hours}:${minutes}`;
+  const millis = (fraction + '000').slice(1, 4).padEnd(3, '0');
+  return new Date(`${date}T${time}.${millis}${offset}`).toISOString();
+}
+
+const typeParsers: Record<number, (text: string) => unknown> = {
+  [OID.int8]: (text) => Number(text),
+  [OID.numeric]: (text) => Number(text),
+  [OID.date]: (text) => text,
+  [OID.timestamp]: timestampToIso,
+  [OID.timestamptz]: timestampToIso,
+};
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    return typeParsers[oid] ?? pg.types.getTypeParser(oid, format);
+  },
+};
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Splits our own `schema` parameter off the URL: `postgres://host/db?schema=tenant_a` keeps all
+ * tables in schema `tenant_a` (created on first start), which is also how tests isolate.
+ */
+export function parsePostgresUrl(url: string): { connectionString: string; schema?: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`Invalid schema name ${JSON.stringify(schema)} in DATABASE_URL: use lower-case letters, digits and _`);
+  }
+  return { connectionString: parsed.toString(), schema };
+}
+
+/** A URL safe to print: the password is masked. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+export async function openPostgres(options: PostgresOptions): Promise<Database> {
+  const { connectionString, schema } = parsePostgresUrl(options.url);
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize,
+    statement_timeout: options.statementTimeoutMs,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'gainsight-api',
+    types,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  pool.on('error', (error) => options.onPoolError?.(error));
+  try {
+    await pool.query('select 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new Error(describeConnectError(error, options.url));
+  }
+  const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const tableSchema = schema ?? (await pool.query<{ name: string }>('select current_schema() as name')).rows[0]?.name;
+  return {
+    db,
+    dialect: 'postgres',
+    columnTypes,
+    schema: tableSchema,
+    classifyError,
+    prepareSchema: async () => {
+      if (!schema) return;
+      // Several nodes may start at once: the transaction-scoped advisory lock makes exactly one
+      // create the schema while the others wait and then find it.
+      await db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(hashtext(${'gainsight-api:schema:' + schema}))`.execute(trx);
+        await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
+      });
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** One line saying what is wrong and how to fix it, for start-up failures. */
+export function describeConnectError(error: unknown, url: string): string {
+  const where = redactUrl(url);
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `Cannot connect to PostgreSQL at ${where}: connection refused. Is the server running and listening on that host and port?`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `Cannot connect to PostgreSQL at ${where}: the host name does not resolve. Check the host in DATABASE_URL.`;
+    case 'ETIMEDOUT':
+      return `Cannot connect to PostgreSQL at ${where}: the connection timed out. Check the host, port and firewall.`;
+    case '28P01':
+    case '28000':
+      return `PostgreSQL rejected the credentials for ${where}: ${message}. Check the user and password in DATABASE_URL.`;
+    case '3D000':
+      return `PostgreSQL database in ${where} does not exist: ${message}. Create it (createdb NAME) or fix DATABASE_URL.`;
+    default:
+      return `Cannot connect to PostgreSQL at ${where}: ${message}`;
+  }
+}
+
+function classifyError(error: unknown): StoreFailure | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return undefined;
+  const detail = [(error as Error).message, (error as { constraint?: string }).constraint, (error as { detail?: string }).detail]
+    .filter(Boolean)
+    .join(' ');
+  if (code === '23505') return { kind: 'unique', detail };
+  if (code === '23503') return { kind: 'foreignKey', detail };
+  // Statement timeout, lock timeout, serialization failures, server going away, pool exhausted.
+  if (['57014', '55P03', '40001', '40P01', '57P01', '57P02', '57P03', '08006', '08003', 'ECONNREFUSED', 'ECONNRESET'].includes(code)) {
+    return { kind: 'unavailable', detail };
+  }
+  return undefined;
+}

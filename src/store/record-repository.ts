@@ -1,0 +1,141 @@
+/**
+ * Storage of one object's records, generic over its description: columns, the select list and
+ * the key columns of case-insensitive unique fields all come from the field metadata. Rows come
+ * back keyed by API field name; absent values are left out, never returned as null.
+ */
+import type { FieldValues, ObjectDescription } from '../domain/object-model.js';
+import { classified, type Database } from './database.js';
+
+/** A stored record keyed by API field name, with only the fields that hold a value. */
+export type StoredRecord = Record<string, string | number> & { Gsid: string };
+
+export interface ListQuery {
+  /** Equality filters on API field names. */
+  readonly equals?: Readonly<Record<string, string | number>>;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface Page {
+  readonly records: StoredRecord[];
+  readonly totalCount: number;
+}
+
+export interface RecordRepository {
+  readonly object: ObjectDescription;
+  insert(values: FieldValues): Promise<StoredRecord>;
+  /** Inserts many records in one statement per chunk; for seeding and bulk loads. */
+  insertMany(rows: readonly FieldValues[]): Promise<void>;
+  get(gsid: string): Promise<StoredRecord | undefined>;
+  /** Applies `changes` (null clears a field) and returns the updated record, if it exists. */
+  update(gsid: string, changes: FieldValues): Promise<StoredRecord | undefined>;
+  delete(gsid: string): Promise<boolean>;
+  list(query: ListQuery): Promise<Page>;
+  count(equals?: Readonly<Record<string, string | number>>): Promise<number>;
+}
+
+/** Suffix of the column that holds the lower-cased value of a case-insensitive unique field. */
+export const UNIQUE_KEY_SUFFIX = '_key';
+
+export function createRecordRepository(database: Database, object: ObjectDescription): RecordRepository {
+  const { db } = database;
+  const table = object.table;
+  const selection = object.fields.map((field) => `${field.column} as ${field.name}`);
+  const columnOf = (name: string): string => {
+    const field = object.fieldByName.get(name);
+    if (!field) throw new Error(`${object.name} has no field ${name}`);
+    return field.column;
+  };
+  const uniqueKeyFields = object.fields.filter((field) => field.uniqueIgnoringCase);
+
+  /** API field values -> column values, including the derived unique-key columns. */
+  function toColumns(values: FieldValues): Record<string, string | number | null> {
+    const row: Record<string, string | number | null> = {};
+    for (const [name, value] of Object.entries(values)) row[columnOf(name)] = value;
+    for (const field of uniqueKeyFields) {
+      if (!(field.name in values)) continue;
+      const value = values[field.name];
+      row[field.column + UNIQUE_KEY_SUFFIX] = typeof value === 'string' ? value.toLowerCase() : null;
+    }
+    return row;
+  }
+
+  function present(row: Record<string, unknown> | undefined): StoredRecord | undefined {
+    if (!row) return undefined;
+    const record: Record<string, unknown> = {};
+    for (const field of object.fields) {
+      const value = row[field.name];
+      if (value !== null && value !== undefined) record[field.name] = value;
+    }
+    return record as StoredRecord;
+  }
+
+  type Equals = Readonly<Record<string, string | number>> | undefined;
+
+  function selectRows(equals: Equals) {
+    let query = db.selectFrom(table).select(selection);
+    for (const [name, value] of Object.entries(equals ?? {})) query = query.where(columnOf(name), '=', value);
+    return query;
+  }
+
+  function countRows(equals: Equals) {
+    let query = db.selectFrom(table).select((eb) => eb.fn.countAll().as('count'));
+    for (const [name, value] of Object.entries(equals ?? {})) query = query.where(columnOf(name), '=', value);
+    return query;
+  }
+
+  // SQLite binds at most 32766 parameters per statement; PostgreSQL 65535.
+  const rowsPerInsert = Math.max(1, Math.floor(30_000 / (object.fields.length + uniqueKeyFields.length)));
+
+  return {
+    object,
+
+    async insert(values) {
+      await classified(database, () => db.insertInto(table).values(toColumns(values)).execute());
+      return present(values as Record<string, unknown>)!;
+    },
+
+    async insertMany(rows) {
+      // All or nothing: a failed bulk load leaves no partial rows behind.
+      await classified(database, () =>
+        db.transaction().execute(async (trx) => {
+          for (let start = 0; start < rows.length; start += rowsPerInsert) {
+            await trx.insertInto(table).values(rows.slice(start, start + rowsPerInsert).map(toColumns)).execute();
+          }
+        }),
+      );
+    },
+
+    async get(gsid) {
+      const row = await db.selectFrom(table).select(selection).where('gsid', '=', gsid).executeTakeFirst();
+      return present(row);
+    },
+
+    async update(gsid, changes) {
+      const row = await classified(database, () =>
+        db.updateTable(table).set(toColumns(changes)).where('gsid', '=', gsid).returning(selection).executeTakeFirst(),
+      );
+      return present(row);
+    },
+
+    async delete(gsid) {
+      const result = await classified(database, () => db.deleteFrom(table).where('gsid', '=', gsid).executeTakeFirst());
+      return result.numDeletedRows > 0n;
+    },
+
+    async list({ equals, offset, limit }) {
+      const rowsQuery = selectRows(equals)
+        .orderBy('created_date')
+        .orderBy('gsid')
+        .limit(limit)
+        .offset(offset);
+      const [rows, totalCount] = await Promise.all([rowsQuery.execute(), this.count(equals)]);
+      return { records: rows.map((row) => present(row)!), totalCount };
+    },
+
+    async count(equals) {
+      const row = await countRows(equals).executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+  };
+}

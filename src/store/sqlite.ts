@@ -1,0 +1,125 @@
+/**
+ * The embedded backend: better-sqlite3 in WAL mode behind Kysely.
+ *
+ * Durability: with `synchronous=FULL` (the default) a write is fsynced to the WAL before the
+ * response is sent, so acknowledged writes survive a killed process and a power loss;
+ * `synchronous=NORMAL` trades the power-loss guarantee for faster writes (a killed process still
+ * loses nothing).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  type SqliteDatabase,
+} from 'kysely';
+import type { ColumnTypes, Database, StoreFailure } from './database.js';
+
+export type SqliteSynchronous = 'full' | 'normal';
+
+export interface SqliteOptions {
+  /** A file path, or `:memory:`. */
+  readonly path: string;
+  readonly synchronous: SqliteSynchronous;
+}
+
+const columnTypes: ColumnTypes = {
+  text: 'text',
+  double: 'real',
+  integer: 'integer',
+  date: 'text',
+  timestamp: 'text',
+};
+
+// Prepared statements are reused: Kysely asks for `prepare(sql)` on every query, and preparing
+// is a measurable part of a short request. The cache is bounded because report SQL varies.
+const STATEMENT_CACHE_SIZE = 500;
+
+function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement) return statement;
+      statement = raw.prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(sql, statement);
+      return statement;
+    },
+  } as SqliteDatabase;
+}
+
+/**
+ * Transactions start with BEGIN IMMEDIATE: they take the write lock up front, so a transaction
+ * that reads and then writes can never fail half-way because another process (the CLI, a second
+ * server) wrote in between; the busy timeout makes it wait instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/** SQLite runs DDL inside transactions, so a failed migration leaves nothing half-applied. */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class ServerSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: SqliteDatabase) {
+    super({ database });
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+export function openSqlite(options: SqliteOptions): Database {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const raw = new BetterSqlite3(options.path);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  const db = new Kysely({ dialect: new ServerSqliteDialect(withStatementCache(raw)) });
+  return {
+    db,
+    dialect: 'sqlite',
+    columnTypes,
+    classifyError,
+    prepareSchema: async () => {},
+    close: () => db.destroy(),
+  };
+}
+
+function classifyError(error: unknown): StoreFailure | undefined {
+  if (!(error instanceof BetterSqlite3.SqliteError)) return undefined;
+  // ON DELETE RESTRICT reports as SQLITE_CONSTRAINT_TRIGGER; only the message says what it is.
+  if (error.message.startsWith('FOREIGN KEY constraint failed')) return { kind: 'foreignKey', detail: error.message };
+  switch (error.code) {
+    case 'SQLITE_CONSTRAINT_UNIQUE':
+    case 'SQLITE_CONSTRAINT_PRIMARYKEY':
+      return { kind: 'unique', detail: error.message };
+    case 'SQLITE_CONSTRAINT_FOREIGNKEY':
+      return { kind: 'foreignKey', detail: error.message };
+    case 'SQLITE_BUSY':
+    case 'SQLITE_BUSY_SNAPSHOT':
+    case 'SQLITE_LOCKED':
+      return { kind: 'unavailable', detail: error.message };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The Store: everything the domain needs from persistence, the same for SQLite and PostgreSQL.
+ * Handlers never see Kysely or SQL; they go through the domain, which goes through this.
+ */
+import { Company, Person } from '../domain/objects/index.js';
+import type { Database, DialectName } from './database.js';
+import { createKeyRepository, type KeyRepository } from './key-repository.js';
+import { migrateToLatest, type MigrationReport } from './migrations/index.js';
+import { openPostgres } from './postgres.js';
+import { createRecordRepository, type RecordRepository } from './record-repository.js';
+import { openSqlite, type SqliteSynchronous } from './sqlite.js';
+
+export interface Store {
+  readonly dialect: DialectName;
+  readonly database: Database;
+  readonly companies: RecordRepository;
+  readonly people: RecordRepository;
+  readonly keys: KeyRepository;
+  migrate(): Promise<MigrationReport>;
+  /** Cheap round trip proving the database answers (for /healthz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** `sqlite:PATH`, `sqlite::memory:` or `postgres://...` */
+  readonly url: string;
+  readonly poolSize?: number;
+  readonly statementTimeoutMs?: number;
+  readonly sqliteSynchronous?: SqliteSynchronous;
+  readonly onPoolError?: (error: Error) => void;
+}
+
+export type ParsedDatabaseUrl = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
+
+export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
+  if (url.startsWith('sqlite:')) {
+    let path = url.slice('sqlite:'.length);
+    if (path.startsWith('//')) path = path.slice(2);
+    if (path === '') throw new Error('DATABASE_URL sqlite: needs a path, e.g. sqlite:./data/gainsight.db or sqlite::memory:');
+    return { dialect: 'sqlite', path };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { dialect: 'postgres', url };
+  throw new Error(
+    `Unsupported DATABASE_URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, '//***@'))}: use sqlite:PATH, sqlite::memory: or postgres://USER@HOST:PORT/DB`,
+  );
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const target = parseDatabaseUrl(options.url);
+  const database =
+    target.dialect === 'sqlite'
+      ? openSqlite({ path: target.path, synchronous: options.sqliteSynchronous ?? 'full' })
+      : await openPostgres({
+          url: target.url,
+          poolSize: options.poolSize ?? 10,
+          statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
+          onPoolError: options.onPoolError,
+        });
+  return createStore(database);
+}
+
+export function createStore(database: Database): Store {
+  return {
+    dialect: database.dialect,
+    database,
+    companies: createRecordRepository(database, Company),
+    people: createRecordRepository(database, Person),
+    keys: createKeyRepository(database),
+    migrate: () => migrateToLatest(database),
+    ping: async () => {
+      await database.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+    },
+    close: () => database.close(),
+  };
+}
