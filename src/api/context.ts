@@ -5,7 +5,8 @@
  */
 import type { AccessKeyService } from '../domain/access-keys.js';
 import type { ObjectDescription } from '../domain/object-model.js';
-import { Company, Person } from '../domain/objects/index.js';
+import { Company, Person, objects } from '../domain/objects/index.js';
+import { createReportService, type ReportService } from '../domain/reports/report-service.js';
 import { createRecordService, type RecordService } from '../domain/record-service.js';
 import { inputSchema, recordSchema, type JsonSchema, type WriteMode } from '../domain/schemas.js';
 import { compileRecordValidators, createAjv, type RecordValidator } from '../domain/validation.js';
@@ -19,6 +20,7 @@ export interface ApiContext {
   readonly store: Store;
   readonly accessKeys: AccessKeyService;
   readonly services: { readonly companies: RecordService; readonly people: RecordService };
+  readonly reports: ReportService;
   readonly validators: Readonly<Record<'Company' | 'Person', Record<WriteMode, RecordValidator>>>;
   readonly schemas: Readonly<Record<'Company' | 'Person', ObjectSchemas>>;
   /** Component name -> schema, for the OpenAPI document. */
@@ -42,6 +44,11 @@ export function createApiContext(store: Store, accessKeys: AccessKeyService): Ap
       companies: createRecordService(store.companies, { referrers: [{ repository: store.people, field: 'CompanyId' }] }),
       people: createRecordService(store.people),
     },
+    reports: createReportService({
+      repository: store.reports,
+      runner: store.reportRunner,
+      lookUp: (name) => objects.get(name),
+    }),
     validators: { Company: compileRecordValidators(ajv, Company), Person: compileRecordValidators(ajv, Person) },
     schemas,
     components: {

@@ -111,7 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     throw errors.routeNotFound(request.method, request.url.split('?')[0]!);
   });
 
-  const apiRoutes = [...companyRoutes(context), ...personRoutes(context), ...reportRoutes()];
+  const apiRoutes = [...companyRoutes(context), ...personRoutes(context), ...reportRoutes(context.reports)];
   const seed = loadSeedSpec();
   const problems = checkSeedConformance(seed, apiRoutes, { Company, CompanyInput: Company, Person });
   if (problems.length > 0) throw new Error(`The server does not cover the seed contract:\n- ${problems.join('\n- ')}`);

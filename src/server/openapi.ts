@@ -51,6 +51,9 @@ export function buildOpenApiDocument({ seed, version, routes, components }: Open
           'application/json': {
             schema: 'data' in route.response ? referencing(successSchema(route.response.data)) : referencing(route.response.raw),
           },
+          ...('alternatives' in route.response
+            ? Object.fromEntries(Object.entries(route.response.alternatives ?? {}).map(([type, schema]) => [type, { schema }]))
+            : {}),
         },
       },
     };

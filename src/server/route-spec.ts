@@ -36,7 +36,7 @@ export interface RouteSpec {
   readonly requestBody?: { readonly schema: JsonSchema; readonly contentTypes?: readonly string[] };
   /** `data` is wrapped in the success envelope; `raw` is sent as is (e.g. the OpenAPI document). */
   readonly response:
-    | { readonly description: string; readonly data: JsonSchema }
+    | { readonly description: string; readonly data: JsonSchema; readonly alternatives?: Readonly<Record<string, JsonSchema>> }
     | { readonly description: string; readonly raw: JsonSchema };
   /** Failure statuses this operation can answer (401 is implied for non-public routes). */
   readonly errorStatuses: readonly number[];
@@ -68,7 +68,11 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
         },
       },
       handler: enveloped
-        ? async (request, reply) => success(request.id, await route.handler(request, reply))
+        ? async (request, reply) => {
+            const data = await route.handler(request, reply);
+            // A handler that sent another representation itself (CSV) returns the reply.
+            return reply.sent ? reply : success(request.id, data);
+          }
         : route.handler,
     });
   }

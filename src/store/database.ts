@@ -28,6 +28,11 @@ export interface Database {
   readonly db: Kysely<any>;
   readonly dialect: DialectName;
   readonly columnTypes: ColumnTypes;
+  /**
+   * Collation that orders and compares text by Unicode code point, as SQLite does natively
+   * ("C" on PostgreSQL; undefined where the default already does).
+   */
+  readonly codePointCollation?: string;
   /** The PostgreSQL schema that holds the tables; undefined on SQLite. */
   readonly schema?: string;
   /** Maps a driver error onto a StoreFailure, or undefined when it is not one we expect. */

@@ -106,6 +106,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     db,
     dialect: 'postgres',
     columnTypes,
+    codePointCollation: 'C',
     schema: tableSchema,
     classifyError,
     prepareSchema: async () => {

@@ -94,6 +94,9 @@ export function openSqlite(options: SqliteOptions): Database {
   raw.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  // SQLite's built-in lower() folds ASCII only; case-insensitive filters must fold é like e, as
+  // PostgreSQL's lower() does under a UTF-8 locale.
+  raw.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   const db = new Kysely({ dialect: new ServerSqliteDialect(withStatementCache(raw)) });
   return {
     db,

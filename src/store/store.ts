@@ -8,6 +8,8 @@ import { createKeyRepository, type KeyRepository } from './key-repository.js';
 import { migrateToLatest, type MigrationReport } from './migrations/index.js';
 import { openPostgres } from './postgres.js';
 import { createRecordRepository, type RecordRepository } from './record-repository.js';
+import { createReportRepository, type ReportRepository } from './report-repository.js';
+import { createReportRunner, type ReportRunner } from './report-query.js';
 import { openSqlite, type SqliteSynchronous } from './sqlite.js';
 
 export interface Store {
@@ -16,6 +18,8 @@ export interface Store {
   readonly companies: RecordRepository;
   readonly people: RecordRepository;
   readonly keys: KeyRepository;
+  readonly reports: ReportRepository;
+  readonly reportRunner: ReportRunner;
   migrate(): Promise<MigrationReport>;
   /** Cheap round trip proving the database answers (for /healthz). */
   ping(): Promise<void>;
@@ -67,6 +71,8 @@ export function createStore(database: Database): Store {
     companies: createRecordRepository(database, Company),
     people: createRecordRepository(database, Person),
     keys: createKeyRepository(database),
+    reports: createReportRepository(database),
+    reportRunner: createReportRunner(database),
     migrate: () => migrateToLatest(database),
     ping: async () => {
       await database.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();

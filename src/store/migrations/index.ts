@@ -1,12 +1,14 @@
 import { Migrator, type Migration } from 'kysely';
 import type { Database } from '../database.js';
 import * as initial from './0001-initial.js';
+import * as reports from './0002-reports.js';
 
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
 
 /** Every migration in order; the name is the key recorded in the migration table. */
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-initial': initial,
+  '0002-reports': reports,
 };
 
 export interface MigrationReport {

@@ -1,0 +1,365 @@
+/**
+ * The one filter model, shared by reports and (later) the NXT query API.
+ *
+ * Two input forms are accepted:
+ * - shorthand: `{"Industry": "Software", "LifecycleStage": ["Adopting", "Renewing"]}` (equality,
+ *   IN for an array; several keys are ANDed);
+ * - Gainsight's query form: `{"conditions": [{"name", "alias", "operator", "value": [...]}],
+ *   "expression": "A AND (B OR NOT C)"}` (without an expression, all conditions are ANDed).
+ *
+ * Both become a Predicate tree over resolved fields. Semantics are those CRM users expect: every
+ * atomic predicate is two-valued (a record either matches or not, so NOT is plain negation);
+ * NE, NOT_IN and DOES_NOT_CONTAINS also match records where the field is empty; BTW includes both
+ * ends; CONTAINS, STARTS_WITH and ENDS_WITH ignore case and take `%` and `_` literally.
+ */
+import { errors, describeValue } from './errors.js';
+import type { FieldDescription, ObjectDescription } from './object-model.js';
+import { isTextType } from './object-model.js';
+
+export const OPERATORS = [
+  'EQ', 'NE', 'LT', 'GT', 'LTE', 'GTE', 'BTW', 'IS_NULL', 'IS_NOT_NULL',
+  'CONTAINS', 'DOES_NOT_CONTAINS', 'STARTS_WITH', 'ENDS_WITH', 'IN', 'NOT_IN',
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+export type Scalar = string | number;
+
+/**
+ * A field of the filtered object, or of an object it references: `CompanyId.Industry` is the
+ * Industry of the company a person's CompanyId points at.
+ */
+export interface FieldRef {
+  readonly path: string;
+  readonly field: FieldDescription;
+  /** The reference field followed to reach `field`; absent for the object's own fields. */
+  readonly via?: FieldDescription;
+  readonly viaObject?: ObjectDescription;
+}
+
+export type Predicate =
+  | { readonly kind: 'compare'; readonly ref: FieldRef; readonly op: 'EQ' | 'NE' | 'LT' | 'GT' | 'LTE' | 'GTE'; readonly value: Scalar }
+  | { readonly kind: 'between'; readonly ref: FieldRef; readonly low: Scalar; readonly high: Scalar }
+  | { readonly kind: 'null'; readonly ref: FieldRef; readonly isNull: boolean }
+  | {
+      readonly kind: 'like';
+      readonly ref: FieldRef;
+      readonly position: 'anywhere' | 'start' | 'end';
+      readonly text: string;
+      readonly negated: boolean;
+    }
+  | { readonly kind: 'in'; readonly ref: FieldRef; readonly values: readonly Scalar[]; readonly negated: boolean }
+  | { readonly kind: 'and' | 'or'; readonly operands: readonly Predicate[] }
+  | { readonly kind: 'not'; readonly operand: Predicate };
+
+export const MAX_CONDITIONS = 50;
+export const MAX_IN_VALUES = 1000;
+const MAX_EXPRESSION_LENGTH = 2000;
+
+/** Resolves `Field` or `Reference.Field` against an object and the objects it references. */
+export function resolveFieldRef(
+  object: ObjectDescription,
+  path: string,
+  where: string,
+  lookUp: (name: string) => ObjectDescription | undefined,
+): FieldRef {
+  if (typeof path !== 'string' || path === '') throw errors.requiredValue(where, 'a field name is required');
+  const [head, tail, ...rest] = path.split('.');
+  const own = object.fieldByName.get(head!);
+  if (!own || rest.length > 0) throw errors.unknownField(`${where} = ${path}`, undefined);
+  if (tail === undefined) return { path, field: own };
+  const target = own.references ? lookUp(own.references) : undefined;
+  const field = target?.fieldByName.get(tail);
+  if (!target || !field) throw errors.unknownField(`${where} = ${path}`);
+  return { path, field, via: own, viaObject: target };
+}
+
+function checkScalar(ref: FieldRef, value: unknown, where: string): Scalar {
+  const { field } = ref;
+  const bad = (expected: string) => errors.invalidValue(where, `${ref.path} is ${field.type}: expected ${expected}, got ${describeValue(value)}`);
+  switch (field.type) {
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a number');
+      return value;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a number');
+      return value;
+    case 'date':
+      if (typeof value !== 'string' || !isCalendarDate(value)) throw errors.invalidDate(where, value);
+      return value;
+    case 'datetime': {
+      if (typeof value !== 'string' || Number.isNaN(Date.parse(value)) || !/^\d{4}-\d\d-\d\dT/.test(value)) {
+        throw errors.invalidDateTime(where, value);
+      }
+      // Stored as ISO 8601 UTC with milliseconds; comparisons need the same form.
+      return new Date(value).toISOString();
+    }
+    default:
+      if (typeof value !== 'string') throw bad('a string');
+      return value;
+  }
+}
+
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d\d)-(\d\d)$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function buildCondition(ref: FieldRef, operator: Operator, values: readonly unknown[], where: string): Predicate {
+  const arity = (n: number) => {
+    if (values.length !== n) {
+      throw errors.invalidValue(where, `${operator} takes ${n === 0 ? 'an empty array []' : `exactly ${n} value${n > 1 ? 's' : ''}`}, got ${values.length}`);
+    }
+  };
+  const textOnly = () => {
+    if (!isTextType(ref.field.type)) throw errors.invalidValue(where, `${operator} works on text fields only; ${ref.path} is ${ref.field.type}`);
+  };
+  switch (operator) {
+    case 'EQ':
+    case 'NE':
+    case 'LT':
+    case 'GT':
+    case 'LTE':
+    case 'GTE':
+      arity(1);
+      return { kind: 'compare', ref, op: operator, value: checkScalar(ref, values[0], `${where}[0]`) };
+    case 'BTW':
+      arity(2);
+      return { kind: 'between', ref, low: checkScalar(ref, values[0], `${where}[0]`), high: checkScalar(ref, values[1], `${where}[1]`) };
+    case 'IS_NULL':
+    case 'IS_NOT_NULL':
+      arity(0);
+      return { kind: 'null', ref, isNull: operator === 'IS_NULL' };
+    case 'CONTAINS':
+    case 'DOES_NOT_CONTAINS':
+    case 'STARTS_WITH':
+    case 'ENDS_WITH': {
+      arity(1);
+      textOnly();
+      const text = values[0];
+      if (typeof text !== 'string') throw errors.invalidValue(`${where}[0]`, `${operator} needs a string, got ${describeValue(text)}`);
+      const position = operator === 'STARTS_WITH' ? 'start' : operator === 'ENDS_WITH' ? 'end' : 'anywhere';
+      return { kind: 'like', ref, position, text, negated: operator === 'DOES_NOT_CONTAINS' };
+    }
+    case 'IN':
+    case 'NOT_IN':
+      if (values.length === 0 || values.length > MAX_IN_VALUES) {
+        throw errors.invalidValue(where, `${operator} takes 1 to ${MAX_IN_VALUES} values, got ${values.length}`);
+      }
+      return {
+        kind: 'in',
+        ref,
+        values: values.map((value, i) => checkScalar(ref, value, `${where}[${i}]`)),
+        negated: operator === 'NOT_IN',
+      };
+  }
+}
+
+export interface FilterContext {
+  readonly object: ObjectDescription;
+  readonly lookUp: (name: string) => ObjectDescription | undefined;
+  /** Where the filter sits in the request, for messages: `filters`, `definition.where`. */
+  readonly where: string;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses either filter form; `undefined` and `{}` mean "no filter". */
+export function parseFilter(input: unknown, context: FilterContext): Predicate | undefined {
+  if (input === undefined || input === null) return undefined;
+  if (!isPlainObject(input)) throw errors.invalidValue(context.where, `expected an object, got ${describeValue(input)}`);
+  if ('conditions' in input || 'expression' in input) return parseQueryForm(input, context);
+  const operands: Predicate[] = [];
+  for (const [path, value] of Object.entries(input)) {
+    const where = `${context.where}.${path}`;
+    const ref = resolveFieldRef(context.object, path, where, context.lookUp);
+    operands.push(
+      Array.isArray(value)
+        ? buildCondition(ref, 'IN', value, where)
+        : value === null
+          ? { kind: 'null', ref, isNull: true }
+          : buildCondition(ref, 'EQ', [value], where),
+    );
+  }
+  if (operands.length === 0) return undefined;
+  return operands.length === 1 ? operands[0] : { kind: 'and', operands };
+}
+
+function parseQueryForm(input: Record<string, unknown>, context: FilterContext): Predicate | undefined {
+  const unknownKey = Object.keys(input).find((key) => key !== 'conditions' && key !== 'expression');
+  if (unknownKey) throw errors.unknownField(`${context.where}.${unknownKey}`);
+  const conditions = input.conditions;
+  if (!Array.isArray(conditions)) throw errors.invalidValue(`${context.where}.conditions`, 'expected an array of conditions');
+  if (conditions.length > MAX_CONDITIONS) {
+    throw errors.invalidValue(`${context.where}.conditions`, `at most ${MAX_CONDITIONS} conditions, got ${conditions.length}`);
+  }
+  const byAlias = new Map<string, Predicate>();
+  const ordered: Predicate[] = [];
+  conditions.forEach((condition, index) => {
+    const where = `${context.where}.conditions[${index}]`;
+    if (!isPlainObject(condition)) throw errors.invalidValue(where, 'expected an object');
+    const extra = Object.keys(condition).find((key) => !['name', 'alias', 'operator', 'value'].includes(key));
+    if (extra) throw errors.unknownField(`${where}.${extra}`);
+    const ref = resolveFieldRef(context.object, condition.name as string, `${where}.name`, context.lookUp);
+    const operator = condition.operator;
+    if (typeof operator !== 'string' || !(OPERATORS as readonly string[]).includes(operator.toUpperCase())) {
+      throw errors.invalidValue(`${where}.operator`, `expected one of ${OPERATORS.join(', ')}, got ${describeValue(operator)}`);
+    }
+    if (!Array.isArray(condition.value)) {
+      throw errors.invalidValue(`${where}.value`, `value is always an array (IS_NULL takes []), got ${describeValue(condition.value)}`);
+    }
+    const predicate = buildCondition(ref, operator.toUpperCase() as Operator, condition.value, `${where}.value`);
+    ordered.push(predicate);
+    const alias = condition.alias;
+    if (alias !== undefined) {
+      if (typeof alias !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(alias) || KEYWORDS.has(alias.toUpperCase())) {
+        throw errors.invalidValue(`${where}.alias`, `an alias is a letter followed by letters, digits or _ (not AND, OR, NOT), got ${describeValue(alias)}`);
+      }
+      if (byAlias.has(alias)) throw errors.invalidValue(`${where}.alias`, `alias ${alias} is used twice`);
+      byAlias.set(alias, predicate);
+    }
+  });
+  const expression = input.expression;
+  if (expression === undefined || expression === null || expression === '') {
+    if (ordered.length === 0) return undefined;
+    return ordered.length === 1 ? ordered[0] : { kind: 'and', operands: ordered };
+  }
+  if (typeof expression !== 'string') throw errors.invalidValue(`${context.where}.expression`, 'expected a string');
+  if (byAlias.size !== conditions.length) {
+    throw errors.requiredValue(`${context.where}.conditions`, 'every condition needs an alias when an expression is given');
+  }
+  const { predicate, used } = parseExpression(expression, byAlias, `${context.where}.expression`);
+  const unused = [...byAlias.keys()].filter((alias) => !used.has(alias));
+  if (unused.length > 0) {
+    throw errors.invalidValue(`${context.where}.expression`, `condition ${unused.join(', ')} is not used in the expression`);
+  }
+  return predicate;
+}
+
+const KEYWORDS = new Set(['AND', 'OR', 'NOT']);
+
+type Token = { kind: 'alias' | 'AND' | 'OR' | 'NOT' | '(' | ')'; text: string; position: number };
+
+function tokenize(expression: string, where: string): Token[] {
+  if (expression.length > MAX_EXPRESSION_LENGTH) {
+    throw errors.invalidValue(where, `at most ${MAX_EXPRESSION_LENGTH} characters`);
+  }
+  const tokens: Token[] = [];
+  const pattern = /\s*(?:([A-Za-z][A-Za-z0-9_]*)|(\()|(\)))/y;
+  let position = 0;
+  while (position < expression.length) {
+    if (/^\s*$/.test(expression.slice(position))) break;
+    pattern.lastIndex = position;
+    const match = pattern.exec(expression);
+    if (!match) {
+      const at = position + (expression.slice(position).length - expression.slice(position).trimStart().length);
+      throw errors.invalidValue(
+        where,
+        `unexpected ${describeValue(expression[at])} at position ${at + 1}; only condition aliases, AND, OR, NOT and parentheses are allowed`,
+      );
+    }
+    const start = pattern.lastIndex - match[0].trimStart().length;
+    if (match[1] !== undefined) {
+      const upper = match[1].toUpperCase();
+      tokens.push({ kind: KEYWORDS.has(upper) ? (upper as Token['kind']) : 'alias', text: match[1], position: start });
+    } else {
+      tokens.push({ kind: match[2] ? '(' : ')', text: match[0].trim(), position: start });
+    }
+    position = pattern.lastIndex;
+  }
+  return tokens;
+}
+
+/** Recursive descent with precedence NOT > AND > OR. */
+function parseExpression(
+  expression: string,
+  byAlias: ReadonlyMap<string, Predicate>,
+  where: string,
+): { predicate: Predicate; used: Set<string> } {
+  const tokens = tokenize(expression, where);
+  const used = new Set<string>();
+  let index = 0;
+  let depth = 0;
+  const peek = () => tokens[index];
+  const fail = (problem: string): never => {
+    throw errors.invalidValue(where, `${problem} in ${describeValue(expression)}`);
+  };
+  const describeToken = (token: Token | undefined) => (token ? `${token.text} at position ${token.position + 1}` : 'end of expression');
+
+  const parseOr = (): Predicate => {
+    const operands = [parseAnd()];
+    while (peek()?.kind === 'OR') {
+      index++;
+      operands.push(parseAnd());
+    }
+    return operands.length === 1 ? operands[0]! : { kind: 'or', operands };
+  };
+  const parseAnd = (): Predicate => {
+    const operands = [parseNot()];
+    while (peek()?.kind === 'AND') {
+      index++;
+      operands.push(parseNot());
+    }
+    return operands.length === 1 ? operands[0]! : { kind: 'and', operands };
+  };
+  const parseNot = (): Predicate => {
+    if (peek()?.kind === 'NOT') {
+      index++;
+      return { kind: 'not', operand: parseNot() };
+    }
+    return parsePrimary();
+  };
+  const parsePrimary = (): Predicate => {
+    const token = peek();
+    if (token?.kind === 'alias') {
+      index++;
+      const predicate = byAlias.get(token.text);
+      if (!predicate) return fail(`unknown alias ${token.text} (aliases: ${[...byAlias.keys()].join(', ') || 'none'})`);
+      used.add(token.text);
+      return predicate;
+    }
+    if (token?.kind === '(') {
+      index++;
+      if (++depth > 50) fail('parentheses nested too deeply');
+      const inner = parseOr();
+      depth--;
+      if (peek()?.kind !== ')') fail(`expected ) but found ${describeToken(peek())}`);
+      index++;
+      return inner;
+    }
+    return fail(`expected an alias, NOT or ( but found ${describeToken(token)}`);
+  };
+
+  if (tokens.length === 0) fail('empty expression');
+  const predicate = parseOr();
+  if (index < tokens.length) fail(`unexpected ${describeToken(peek())}`);
+  return { predicate, used };
+}
+
+/** Fields that the predicate can only match when they hold a value (used to simplify sorting). */
+export function nonNullFields(predicate: Predicate | undefined): Set<string> {
+  const result = new Set<string>();
+  if (!predicate) return result;
+  const conjuncts = predicate.kind === 'and' ? predicate.operands : [predicate];
+  for (const p of conjuncts) {
+    if (p.kind === 'and') for (const path of nonNullFields(p)) result.add(path);
+    else if (p.kind === 'null' && !p.isNull) result.add(p.ref.path);
+    else if (p.kind === 'between' || (p.kind === 'compare' && p.op !== 'NE') || ((p.kind === 'in' || p.kind === 'like') && !p.negated)) {
+      result.add(p.ref.path);
+    }
+  }
+  return result;
+}
+
+/** Every field a predicate reads (to know which references must be joined). */
+export function referencedFields(predicate: Predicate | undefined, into: FieldRef[] = []): FieldRef[] {
+  if (!predicate) return into;
+  if ('operands' in predicate) predicate.operands.forEach((p) => referencedFields(p, into));
+  else if ('operand' in predicate) referencedFields(predicate.operand, into);
+  else into.push(predicate.ref);
+  return into;
+}

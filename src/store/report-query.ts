@@ -1,0 +1,138 @@
+/**
+ * Compiles a ReportPlan into one SQL query (filtering, joining, grouping, aggregating, sorting
+ * and limiting all happen in the database) plus a count of the rows before the limit. Every
+ * value is a bound parameter; identifiers come only from the object model.
+ *
+ * Results are identical on SQLite and PostgreSQL: text sorts and compares by code point (the
+ * "C" collation on PostgreSQL), NULLs sort last in both directions, and ties are broken by the
+ * plan's tie-breakers.
+ */
+import { sql, type Expression, type RawBuilder } from 'kysely';
+import { referencedFields, type FieldRef, type Predicate, type Scalar } from '../domain/filters.js';
+import { isTextType } from '../domain/object-model.js';
+import type { ColumnSource, ReportPlan } from '../domain/reports/definition.js';
+import type { Database } from './database.js';
+
+export interface ReportRows {
+  /** One flat object per row, keyed by column name; columns without a value are omitted. */
+  readonly records: Record<string, string | number>[];
+  /** Rows (or groups) before the limit. */
+  readonly totalCount: number;
+}
+
+export interface ReportRunner {
+  run(plan: ReportPlan): Promise<ReportRows>;
+}
+
+const BASE = 't0';
+
+function joinAlias(ref: FieldRef): string {
+  return ref.via ? `r_${ref.via.column}` : BASE;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function createReportRunner(database: Database): ReportRunner {
+  const { db } = database;
+
+  const column = (ref: FieldRef): RawBuilder<unknown> => sql.ref(`${joinAlias(ref)}.${ref.field.column}`);
+
+  /** The column as it sorts and compares: by code point for text on every backend. */
+  const ordered = (ref: FieldRef): RawBuilder<unknown> =>
+    isTextType(ref.field.type) && database.codePointCollation
+      ? sql`${column(ref)} collate ${sql.id(database.codePointCollation)}`
+      : column(ref);
+
+  const sourceExpression = (source: ColumnSource, forOrdering = false): RawBuilder<unknown> => {
+    if (source.kind === 'field') return forOrdering ? ordered(source.ref) : column(source.ref);
+    if (source.fn === 'count') return source.ref ? sql`count(${column(source.ref)})` : sql`count(*)`;
+    return sql`${sql.raw(source.fn)}(${column(source.ref!)})`;
+  };
+
+  // Every atomic predicate is two-valued (never SQL NULL), so NOT negates exactly.
+  const compile = (p: Predicate): RawBuilder<unknown> => {
+    switch (p.kind) {
+      case 'and':
+      case 'or':
+        return sql`(${sql.join(p.operands.map(compile), sql.raw(` ${p.kind} `))})`;
+      case 'not':
+        return sql`(not ${compile(p.operand)})`;
+      case 'null':
+        return p.isNull ? sql`(${column(p.ref)} is null)` : sql`(${column(p.ref)} is not null)`;
+      case 'compare': {
+        const c = column(p.ref);
+        if (p.op === 'NE') return sql`(${c} is null or ${c} <> ${p.value})`;
+        if (p.op === 'EQ') return sql`(${c} is not null and ${c} = ${p.value})`;
+        const operator = { LT: '<', GT: '>', LTE: '<=', GTE: '>=' }[p.op];
+        return sql`(${c} is not null and ${ordered(p.ref)} ${sql.raw(operator)} ${p.value})`;
+      }
+      case 'between': {
+        const o = ordered(p.ref);
+        return sql`(${column(p.ref)} is not null and ${o} >= ${p.low} and ${o} <= ${p.high})`;
+      }
+      case 'in': {
+        const c = column(p.ref);
+        const list = sql.join(p.values.map((value: Scalar) => sql`${value}`));
+        return p.negated ? sql`(${c} is null or ${c} not in (${list}))` : sql`(${c} is not null and ${c} in (${list}))`;
+      }
+      case 'like': {
+        const c = column(p.ref);
+        const text = escapeLike(p.text.toLowerCase());
+        const pattern = p.position === 'start' ? `${text}%` : p.position === 'end' ? `%${text}` : `%${text}%`;
+        const match = sql`lower(${c}) like ${pattern} escape '\\'`;
+        return p.negated ? sql`(${c} is null or not (${match}))` : sql`(${c} is not null and ${match})`;
+      }
+    }
+  };
+
+  return {
+    async run(plan) {
+      const refs: FieldRef[] = [
+        ...plan.columns.flatMap((c) => (c.source.ref ? [c.source.ref] : [])),
+        ...plan.groupBy,
+        ...plan.orderBy.flatMap((o) => (o.source.ref ? [o.source.ref] : [])),
+      ];
+      referencedFields(plan.where, refs);
+      const joins = new Map<string, FieldRef>();
+      for (const ref of refs) if (ref.via) joins.set(joinAlias(ref), ref);
+
+      let from = db.selectFrom(`${plan.object.table} as ${BASE}`);
+      for (const [alias, ref] of joins) {
+        from = from.leftJoin(`${ref.viaObject!.table} as ${alias}`, `${alias}.gsid`, `${BASE}.${ref.via!.column}`);
+      }
+      if (plan.where) from = from.where(compile(plan.where) as Expression<boolean>);
+      const groupKeys = plan.groupBy.map(column);
+
+      let rowsQuery = from.select(plan.columns.map((c) => sourceExpression(c.source).as(c.name)));
+      if (groupKeys.length > 0) rowsQuery = rowsQuery.groupBy(groupKeys);
+      for (const order of plan.orderBy) {
+        const nulls = order.placeNulls ? ' nulls last' : '';
+        rowsQuery = rowsQuery.orderBy(sql`${sourceExpression(order.source, true)} ${sql.raw(order.direction + nulls)}`);
+      }
+      rowsQuery = rowsQuery.limit(plan.limit);
+
+      const countQuery =
+        groupKeys.length > 0
+          ? db.selectFrom(from.select(sql`1`.as('one')).groupBy(groupKeys).as('groups')).select(sql`count(*)`.as('count'))
+          : from.select(sql`count(*)`.as('count'));
+
+      const [rows, count] = await Promise.all([
+        rowsQuery.execute(),
+        plan.grouped && groupKeys.length === 0 ? Promise.resolve(undefined) : countQuery.executeTakeFirstOrThrow(),
+      ]);
+      const records = rows.map((row: Record<string, unknown>) => {
+        const record: Record<string, string | number> = {};
+        for (const c of plan.columns) {
+          const value = row[c.name];
+          if (value !== null && value !== undefined) record[c.name] = value as string | number;
+        }
+        return record;
+      });
+      // An aggregate without groupBy always yields exactly one row.
+      const totalCount = count === undefined ? 1 : Number((count as { count: unknown }).count);
+      return { records, totalCount };
+    },
+  };
+}
