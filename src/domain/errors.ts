@@ -48,6 +48,7 @@ export class ApiError extends Error {
 /** Renders a client-supplied value for an error message without letting it flood the message. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
@@ -117,7 +118,8 @@ export const errors = {
       415,
       ErrorCodes.unsupportedMediaType,
       contentType
-        ? `Unsupported Content-Type ${describeValue(contentType)}: send application/json`
+        ? `Unsupported Content-Type ${describeValue(contentType)}: send application/json` +
+          (contentType.startsWith('application/merge-patch+json') ? ' (merge patch is for PATCH only)' : '')
         : 'Missing Content-Type header: send application/json',
     ),
   notAcceptable: (offered: string[]) =>

@@ -12,6 +12,7 @@
  * NE, NOT_IN and DOES_NOT_CONTAINS also match records where the field is empty; BTW includes both
  * ends; CONTAINS, STARTS_WITH and ENDS_WITH ignore case and take `%` and `_` literally.
  */
+import { isCalendarDate, isDateTime } from './dates.js';
 import { errors, describeValue } from './errors.js';
 import type { FieldDescription, ObjectDescription } from './object-model.js';
 import { isTextType } from './object-model.js';
@@ -97,14 +98,6 @@ function checkScalar(ref: FieldRef, value: unknown, where: string): Scalar {
       if (typeof value !== 'string') throw bad('a string');
       return value;
   }
-}
-
-export function isCalendarDate(value: string): boolean {
-  const match = /^(\d{4})-(\d\d)-(\d\d)$/.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 function buildCondition(ref: FieldRef, operator: Operator, values: readonly unknown[], where: string): Predicate {

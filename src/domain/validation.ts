@@ -5,6 +5,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { isCalendarDate, isDateTime } from './dates.js';
 import { ApiError, errors, describeValue } from './errors.js';
 import type { FieldDescription, FieldValues, ObjectDescription } from './object-model.js';
 import { suggestField } from './object-model.js';
@@ -16,7 +17,11 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 
 export function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: false, strict: true, strictNumbers: true, coerceTypes: false });
-  addFormats(ajv, { mode: 'full', formats: ['date', 'date-time', 'email'] });
+  addFormats(ajv, { mode: 'full', formats: ['email'] });
+  // Stricter than RFC 3339's grammar: the day must exist and the year must be one every backend
+  // can store (PostgreSQL has no year 0).
+  ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
   return ajv;
 }
 
@@ -49,11 +54,11 @@ function validateRecord(
     }
   }
   if (mode === 'create' && object.atLeastOneOf.length > 0) {
-    const hasOne = object.atLeastOneOf.some((name) => typeof values[name] === 'string' && values[name] !== '');
+    const hasOne = object.atLeastOneOf.some((name) => typeof values[name] === 'string' && (values[name] as string).trim() !== '');
     if (!hasOne) {
       throw errors.requiredValue(
         object.atLeastOneOf.join(', '),
-        `a ${object.name} needs a non-empty value in at least one of these fields`,
+        `a ${object.name} needs a non-blank value in at least one of these fields`,
       );
     }
   }

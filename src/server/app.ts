@@ -5,6 +5,7 @@
  * missing key is 401 whatever else is wrong) -> body parsing (415/413/400) -> handler (validation,
  * then lookup) -> envelope. Every error, including unknown paths, leaves as a failure envelope.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import Fastify, {
   LogController,
@@ -43,6 +44,8 @@ declare module 'fastify' {
   }
 }
 
+const MERGE_PATCH = 'application/merge-patch+json';
+
 // A client may pass its own request id (for tracing across services) if it is short and plain.
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -78,15 +81,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   const context = createApiContext(store, accessKeys);
 
-  // An empty body is "no body" rather than a parse error: DELETE and GET requests from clients
-  // that always send Content-Type: application/json must work, and writes then get a clear
-  // "body required" from validation.
+  // Only JSON bodies are accepted (Fastify would also parse text/plain). An empty body is "no
+  // body" rather than a parse error: DELETE and GET requests from clients that always send
+  // Content-Type: application/json must work, and writes then get a clear "body required" from
+  // validation. Bodies must be valid UTF-8: decoding would silently turn bad bytes into U+FFFD.
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  for (const type of ['application/json', 'application/merge-patch+json']) {
-    app.removeContentTypeParser(type);
-    app.addContentTypeParser(type, { parseAs: 'string' }, (request, body, done) => {
-      if (body === '') done(null, undefined);
-      else parseJson(request, body as string, done);
+  app.removeAllContentTypeParsers();
+  for (const type of ['application/json', MERGE_PATCH]) {
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, (request, body, done) => {
+      const bytes = body as Buffer;
+      if (type === MERGE_PATCH && request.method !== 'PATCH') done(errors.unsupportedMediaType(MERGE_PATCH), undefined);
+      else if (bytes.length === 0) done(null, undefined);
+      else if (!isUtf8(bytes)) done(errors.badRequest('Request body is not valid UTF-8'), undefined);
+      else parseJson(request, bytes.toString('utf8'), done);
     });
   }
 

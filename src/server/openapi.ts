@@ -108,6 +108,8 @@ export function buildOpenApiDocument({ seed, version, routes, components }: Open
       securitySchemes: seedComponents.securitySchemes,
       schemas: {
         ...Object.fromEntries(Object.entries(components).map(([name, schema]) => [name, referencing(schema, name)])),
+        // The seed's generic envelope, kept under its seed name.
+        ApiResponse: (seedComponents.schemas as Record<string, unknown> | undefined)?.ApiResponse,
         ErrorResponse: failureSchema,
       },
       responses: Object.fromEntries(
