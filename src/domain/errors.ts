@@ -118,7 +118,7 @@ export const errors = {
       415,
       ErrorCodes.unsupportedMediaType,
       contentType
-        ? `Unsupported Content-Type ${describeValue(contentType)}: send application/json` +
+        ? `Unsupported Content-Type ${describeValue(contentType)}: send application/json in UTF-8` +
           (contentType.startsWith('application/merge-patch+json') ? ' (merge patch is for PATCH only)' : '')
         : 'Missing Content-Type header: send application/json',
     ),

@@ -112,7 +112,18 @@ export function generatePerson(
   };
 }
 
+/** From this many rows on, indexes are rebuilt once at the end instead of row by row. */
+const BULK_THRESHOLD = 50_000;
+
 export async function seedDatabase(store: Store, options: SeedOptions): Promise<SeedResult> {
+  if (options.companies + options.people >= BULK_THRESHOLD) {
+    options.onProgress?.('large seed: non-unique indexes are rebuilt at the end');
+    return store.bulkLoad([store.companies.object.table, store.people.object.table], () => generateAndInsert(store, options));
+  }
+  return generateAndInsert(store, options);
+}
+
+async function generateAndInsert(store: Store, options: SeedOptions): Promise<SeedResult> {
   const random = createRandom(options.randomSeed);
   const chunkSize = options.chunkSize ?? 5000;
   const baseMs = Date.parse(`${options.baseDate}T00:00:00.000Z`);

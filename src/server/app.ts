@@ -5,7 +5,6 @@
  * missing key is 401 whatever else is wrong) -> body parsing (415/413/400) -> handler (validation,
  * then lookup) -> envelope. Every error, including unknown paths, leaves as a failure envelope.
  */
-import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import Fastify, {
   LogController,
@@ -24,6 +23,7 @@ import { errors } from '../domain/errors.js';
 import { Company, Person } from '../domain/objects/index.js';
 import { loadSeedSpec, packageVersion } from '../spec.js';
 import type { Store } from '../store/store.js';
+import { registerJsonBodyParser } from './body-parser.js';
 import { BODY_LIMIT_BYTES, handleError } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { registerRoutes } from './route-spec.js';
@@ -43,8 +43,6 @@ declare module 'fastify' {
     principal?: Principal;
   }
 }
-
-const MERGE_PATCH = 'application/merge-patch+json';
 
 // A client may pass its own request id (for tracing across services) if it is short and plain.
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -81,21 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   const context = createApiContext(store, accessKeys);
 
-  // Only JSON bodies are accepted (Fastify would also parse text/plain). An empty body is "no
-  // body" rather than a parse error: DELETE and GET requests from clients that always send
-  // Content-Type: application/json must work, and writes then get a clear "body required" from
-  // validation. Bodies must be valid UTF-8: decoding would silently turn bad bytes into U+FFFD.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeAllContentTypeParsers();
-  for (const type of ['application/json', MERGE_PATCH]) {
-    app.addContentTypeParser(type, { parseAs: 'buffer' }, (request, body, done) => {
-      const bytes = body as Buffer;
-      if (type === MERGE_PATCH && request.method !== 'PATCH') done(errors.unsupportedMediaType(MERGE_PATCH), undefined);
-      else if (bytes.length === 0) done(null, undefined);
-      else if (!isUtf8(bytes)) done(errors.badRequest('Request body is not valid UTF-8'), undefined);
-      else parseJson(request, bytes.toString('utf8'), done);
-    });
-  }
+  registerJsonBodyParser(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -87,11 +87,11 @@ function registerMethodNotAllowed(app: FastifyInstance, routes: readonly RouteSp
     methods.add(route.method);
     methodsByPath.set(route.path, methods);
   }
-  const all: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  const all: (HttpMethod | 'OPTIONS')[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
   for (const [path, methods] of methodsByPath) {
-    const missing = all.filter((method) => !methods.has(method));
+    const missing = all.filter((method) => !methods.has(method as HttpMethod));
     if (missing.length === 0) continue;
-    const allowed: string[] = all.filter((method) => methods.has(method));
+    const allowed: string[] = all.filter((method) => methods.has(method as HttpMethod));
     if (methods.has('GET')) allowed.push('HEAD');
     const access = [...routes].find((route) => route.path === path)!.access === 'public' ? 'public' : 'read';
     app.route({

@@ -37,6 +37,11 @@ export interface Database {
   readonly schema?: string;
   /** Maps a driver error onto a StoreFailure, or undefined when it is not one we expect. */
   classifyError(error: unknown): StoreFailure | undefined;
+  /**
+   * The non-unique indexes of these tables, as `CREATE INDEX` statements (for bulk loads, which
+   * drop and rebuild them; unique indexes always stay, they guard correctness).
+   */
+  secondaryIndexes(tables: readonly string[]): Promise<{ name: string; sql: string }[]>;
   /** Takes the migration lock (when the dialect needs one) and prepares the schema. */
   prepareSchema(): Promise<void>;
   close(): Promise<void>;

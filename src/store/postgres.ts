@@ -118,6 +118,14 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
       });
     },
+    secondaryIndexes: async (tables) => {
+      const { rows } = await pool.query<{ name: string; sql: string }>(
+        `select indexname as name, indexdef as sql from pg_indexes
+         where schemaname = current_schema() and tablename = any($1) and indexdef not like 'CREATE UNIQUE%'`,
+        [tables],
+      );
+      return rows;
+    },
     close: () => db.destroy(),
   };
 }

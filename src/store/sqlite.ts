@@ -94,6 +94,8 @@ export function openSqlite(options: SqliteOptions): Database {
   raw.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  // 64 MiB of page cache instead of 2 MiB: index pages of a million-row table stay in memory.
+  raw.pragma('cache_size = -65536');
   // SQLite's built-in lower() folds ASCII only; case-insensitive filters must fold é like e, as
   // PostgreSQL's lower() does under a UTF-8 locale.
   raw.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
@@ -104,6 +106,13 @@ export function openSqlite(options: SqliteOptions): Database {
     columnTypes,
     classifyError,
     prepareSchema: async () => {},
+    secondaryIndexes: async (tables) =>
+      raw
+        .prepare(
+          `select name, sql from sqlite_master where type = 'index' and sql is not null
+           and sql not like 'CREATE UNIQUE%' and tbl_name in (select value from json_each(?))`,
+        )
+        .all(JSON.stringify(tables)) as { name: string; sql: string }[],
     close: () => db.destroy(),
   };
 }

@@ -3,6 +3,7 @@
  * Handlers never see Kysely or SQL; they go through the domain, which goes through this.
  */
 import { Company, Person } from '../domain/objects/index.js';
+import { restoreDeferredIndexes, withDeferredIndexes } from './bulk-load.js';
 import type { Database, DialectName } from './database.js';
 import { createKeyRepository, type KeyRepository } from './key-repository.js';
 import { migrateToLatest, type MigrationReport } from './migrations/index.js';
@@ -21,6 +22,8 @@ export interface Store {
   readonly reports: ReportRepository;
   readonly reportRunner: ReportRunner;
   migrate(): Promise<MigrationReport>;
+  /** Runs a bulk load with the tables' non-unique indexes dropped, rebuilt at the end. */
+  bulkLoad<T>(tables: readonly string[], work: () => Promise<T>): Promise<T>;
   /** Cheap round trip proving the database answers (for /healthz). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -73,7 +76,12 @@ export function createStore(database: Database): Store {
     keys: createKeyRepository(database),
     reports: createReportRepository(database),
     reportRunner: createReportRunner(database),
-    migrate: () => migrateToLatest(database),
+    migrate: async () => {
+      const report = await migrateToLatest(database);
+      await restoreDeferredIndexes(database);
+      return report;
+    },
+    bulkLoad: (tables, work) => withDeferredIndexes(database, tables, work),
     ping: async () => {
       await database.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
     },
