@@ -15,7 +15,8 @@
 import { isCalendarDate, isDateTime } from './dates.js';
 import { errors, describeValue } from './errors.js';
 import type { FieldDescription, ObjectDescription } from './object-model.js';
-import { isTextType } from './object-model.js';
+import { isTextType, MAX_INTEGER } from './object-model.js';
+import { isStorableText } from './text.js';
 
 export const OPERATORS = [
   'EQ', 'NE', 'LT', 'GT', 'LTE', 'GTE', 'BTW', 'IS_NULL', 'IS_NOT_NULL',
@@ -82,13 +83,16 @@ function checkScalar(ref: FieldRef, value: unknown, where: string): Scalar {
       if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a number');
       return value;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a number');
+      // Stored as 32-bit integers; PostgreSQL refuses to compare them with anything else.
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < -MAX_INTEGER - 1 || value > MAX_INTEGER) {
+        throw bad(`an integer from ${-MAX_INTEGER - 1} to ${MAX_INTEGER}`);
+      }
       return value;
     case 'date':
       if (typeof value !== 'string' || !isCalendarDate(value)) throw errors.invalidDate(where, value);
       return value;
     case 'datetime': {
-      if (typeof value !== 'string' || Number.isNaN(Date.parse(value)) || !/^\d{4}-\d\d-\d\dT/.test(value)) {
+      if (typeof value !== 'string' || !isDateTime(value)) {
         throw errors.invalidDateTime(where, value);
       }
       // Stored as ISO 8601 UTC with milliseconds; comparisons need the same form.
@@ -96,6 +100,8 @@ function checkScalar(ref: FieldRef, value: unknown, where: string): Scalar {
     }
     default:
       if (typeof value !== 'string') throw bad('a string');
+      // Stored text never holds these, so they could never match (and PostgreSQL rejects NUL).
+      if (!isStorableText(value)) throw errors.invalidValue(where, 'text contains a NUL character or an unpaired UTF-16 surrogate');
       return value;
   }
 }
@@ -133,6 +139,7 @@ function buildCondition(ref: FieldRef, operator: Operator, values: readonly unkn
       textOnly();
       const text = values[0];
       if (typeof text !== 'string') throw errors.invalidValue(`${where}[0]`, `${operator} needs a string, got ${describeValue(text)}`);
+      if (!isStorableText(text)) throw errors.invalidValue(`${where}[0]`, 'text contains a NUL character or an unpaired UTF-16 surrogate');
       const position = operator === 'STARTS_WITH' ? 'start' : operator === 'ENDS_WITH' ? 'end' : 'anywhere';
       return { kind: 'like', ref, position, text, negated: operator === 'DOES_NOT_CONTAINS' };
     }
@@ -217,7 +224,7 @@ function parseQueryForm(input: Record<string, unknown>, context: FilterContext):
     }
   });
   const expression = input.expression;
-  if (expression === undefined || expression === null || expression === '') {
+  if (expression === undefined || expression === null) {
     if (ordered.length === 0) return undefined;
     return ordered.length === 1 ? ordered[0] : { kind: 'and', operands: ordered };
   }
