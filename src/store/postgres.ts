@@ -62,6 +62,10 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  */
 export function parsePostgresUrl(url: string): { connectionString: string; schema?: string } {
   const parsed = new URL(url);
+  // pg would quietly fall back to a database named after the user: data would land in `postgres`.
+  if (parsed.pathname === '' || parsed.pathname === '/') {
+    throw new Error(`DATABASE_URL ${redactUrl(url)} names no database: use postgres://USER:PASSWORD@HOST:PORT/DATABASE`);
+  }
   const schema = parsed.searchParams.get('schema') ?? undefined;
   parsed.searchParams.delete('schema');
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {

@@ -78,6 +78,10 @@ async function serve(flags: ConfigFlags): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
+    // A keep-alive connection whose request finishes after the signal would otherwise stay open
+    // until its client closes it; close connections as soon as they fall idle.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+    sweep.unref();
     app
       .close()
       .then(() => store.close())
