@@ -24,6 +24,8 @@ export async function withDeferredIndexes<T>(database: Database, tables: readonl
     return await work();
   } finally {
     await restoreDeferredIndexes(database);
+    // Fresh statistics, so the query planner knows the tables just grew.
+    for (const table of tables) await sql`analyze ${sql.id(table)}`.execute(db);
   }
 }
 

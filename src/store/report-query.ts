@@ -51,38 +51,43 @@ export function createReportRunner(database: Database): ReportRunner {
     return sql`${sql.raw(source.fn)}(${column(source.ref!)})`;
   };
 
-  // Every atomic predicate is two-valued (never SQL NULL), so NOT negates exactly.
-  const compile = (p: Predicate): RawBuilder<unknown> => {
+  /**
+   * Every atomic predicate must be two-valued (never SQL NULL) so that NOT negates exactly.
+   * `c = v` is NULL when c is NULL, which a WHERE treats as false, so the `c is not null` guard
+   * is only needed under an odd number of NOTs; elsewhere it would just cost a check per row.
+   */
+  const compile = (p: Predicate, negated = false): RawBuilder<unknown> => {
+    const guarded = (c: RawBuilder<unknown>, test: RawBuilder<unknown>) => (negated ? sql`(${c} is not null and ${test})` : sql`(${test})`);
     switch (p.kind) {
       case 'and':
       case 'or':
-        return sql`(${sql.join(p.operands.map(compile), sql.raw(` ${p.kind} `))})`;
+        return sql`(${sql.join(p.operands.map((operand) => compile(operand, negated)), sql.raw(` ${p.kind} `))})`;
       case 'not':
-        return sql`(not ${compile(p.operand)})`;
+        return sql`(not ${compile(p.operand, !negated)})`;
       case 'null':
         return p.isNull ? sql`(${column(p.ref)} is null)` : sql`(${column(p.ref)} is not null)`;
       case 'compare': {
         const c = column(p.ref);
         if (p.op === 'NE') return sql`(${c} is null or ${c} <> ${p.value})`;
-        if (p.op === 'EQ') return sql`(${c} is not null and ${c} = ${p.value})`;
+        if (p.op === 'EQ') return guarded(c, sql`${c} = ${p.value}`);
         const operator = { LT: '<', GT: '>', LTE: '<=', GTE: '>=' }[p.op];
-        return sql`(${c} is not null and ${ordered(p.ref)} ${sql.raw(operator)} ${p.value})`;
+        return guarded(c, sql`${ordered(p.ref)} ${sql.raw(operator)} ${p.value}`);
       }
       case 'between': {
         const o = ordered(p.ref);
-        return sql`(${column(p.ref)} is not null and ${o} >= ${p.low} and ${o} <= ${p.high})`;
+        return guarded(column(p.ref), sql`${o} >= ${p.low} and ${o} <= ${p.high}`);
       }
       case 'in': {
         const c = column(p.ref);
         const list = sql.join(p.values.map((value: Scalar) => sql`${value}`));
-        return p.negated ? sql`(${c} is null or ${c} not in (${list}))` : sql`(${c} is not null and ${c} in (${list}))`;
+        return p.negated ? sql`(${c} is null or ${c} not in (${list}))` : guarded(c, sql`${c} in (${list})`);
       }
       case 'like': {
         const c = column(p.ref);
         const text = escapeLike(p.text.toLowerCase());
         const pattern = p.position === 'start' ? `${text}%` : p.position === 'end' ? `%${text}` : `%${text}%`;
         const match = sql`lower(${c}) like ${pattern} escape '\\'`;
-        return p.negated ? sql`(${c} is null or not (${match}))` : sql`(${c} is not null and ${match})`;
+        return p.negated ? sql`(${c} is null or not (${match}))` : guarded(c, match);
       }
     }
   };
@@ -118,10 +123,7 @@ export function createReportRunner(database: Database): ReportRunner {
           ? db.selectFrom(from.select(sql`1`.as('one')).groupBy(groupKeys).as('groups')).select(sql`count(*)`.as('count'))
           : from.select(sql`count(*)`.as('count'));
 
-      const [rows, count] = await Promise.all([
-        rowsQuery.execute(),
-        plan.grouped && groupKeys.length === 0 ? Promise.resolve(undefined) : countQuery.executeTakeFirstOrThrow(),
-      ]);
+      const rows = await rowsQuery.execute();
       const records = rows.map((row: Record<string, unknown>) => {
         const record: Record<string, string | number> = {};
         for (const c of plan.columns) {
@@ -130,8 +132,12 @@ export function createReportRunner(database: Database): ReportRunner {
         }
         return record;
       });
-      // An aggregate without groupBy always yields exactly one row.
-      const totalCount = count === undefined ? 1 : Number((count as { count: unknown }).count);
+      // Only a result cut off by the limit needs a second query to know how many rows there are.
+      // (An aggregate without groupBy always yields exactly one row.)
+      const totalCount =
+        rows.length < plan.limit
+          ? rows.length
+          : Number(((await countQuery.executeTakeFirstOrThrow()) as { count: unknown }).count);
       return { records, totalCount };
     },
   };

@@ -208,8 +208,12 @@ export function planReport(definition: ReportDefinition, context: PlanContext): 
   const parts = [definitionWhere, runtimeWhere].filter((p): p is Predicate => p !== undefined);
   const where: Predicate | undefined = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { kind: 'and', operands: parts };
   const neverNull = nonNullFields(where);
+  // Own fields that always hold a value (Gsid, timestamps, required fields) never need NULL
+  // placement; a field reached through a reference can be NULL when the reference is empty.
+  const alwaysSet = (ref: FieldRef) => !ref.via && (ref.field.required === true || ref.field.readOnly === true);
   const placeNulls = (source: ColumnSource) =>
-    !(source.kind === 'field' && neverNull.has(source.ref.path)) && !(source.kind === 'aggregate' && source.fn === 'count');
+    !(source.kind === 'field' && (neverNull.has(source.ref.path) || alwaysSet(source.ref))) &&
+    !(source.kind === 'aggregate' && source.fn === 'count');
 
   const orderBy: ReportOrder[] = (definition.orderBy ?? []).map((order, i) => {
     const column = columns.find((c) => c.name === order.field);
