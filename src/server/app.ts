@@ -1,9 +1,10 @@
 /**
  * `buildApp` assembles one server: no module-level state, so tests build one per suite.
  *
- * Request life cycle: request id -> authentication (onRequest, before the body is even read, so a
- * missing key is 401 whatever else is wrong) -> body parsing (415/413/400) -> handler (validation,
- * then lookup) -> envelope. Every error, including unknown paths, leaves as a failure envelope.
+ * Request life cycle: request id -> authentication (auth.ts, before the body is even read, so a
+ * missing key is 401 whatever else is wrong) -> body parsing (body-parser.ts: 415/413/400) ->
+ * handler (validation, then lookup) -> envelope (route-spec.ts). Every error, including unknown
+ * paths, leaves as a failure envelope (error-handler.ts).
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, {
@@ -18,11 +19,12 @@ import { createApiContext } from '../api/context.js';
 import { personRoutes } from '../api/people/routes.js';
 import { reportRoutes } from '../api/reports/routes.js';
 import { systemRoutes } from '../api/system/routes.js';
-import { createAccessKeyService, type AccessKeyService, type Principal } from '../domain/access-keys.js';
+import { createAccessKeyService, type AccessKeyService } from '../domain/access-keys.js';
 import { errors } from '../domain/errors.js';
 import { Company, Person } from '../domain/objects/index.js';
 import { loadSeedSpec, packageVersion } from '../spec.js';
 import type { Store } from '../store/store.js';
+import { registerAuthentication } from './auth.js';
 import { registerJsonBodyParser } from './body-parser.js';
 import { BODY_LIMIT_BYTES, handleError } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -36,12 +38,6 @@ export interface AppOptions {
   readonly bootstrapKey?: string;
   /** A pino logger; without one the app logs nothing (tests). */
   readonly logger?: FastifyBaseLogger;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal?: Principal;
-  }
 }
 
 // A client may pass its own request id (for tracing across services) if it is short and plain.
@@ -81,22 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerJsonBodyParser(app);
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-    const access = request.routeOptions.config.access;
-    if (access === 'public') return;
-    const presented = request.headers.accesskey;
-    if (presented === undefined || presented === '') {
-      throw errors.unauthorized('Missing access key: send it in the accessKey header');
-    }
-    const principal = await accessKeys.authenticate(typeof presented === 'string' ? presented : undefined);
-    if (!principal) throw errors.unauthorized('Invalid or revoked access key');
-    if (principal.readOnly && access === 'write') {
-      throw errors.forbidden(`The access key "${principal.name}" is read-only; ${request.method} needs a read-write key`);
-    }
-    request.principal = principal;
-  });
-
+  registerAuthentication(app, accessKeys);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler({}, async (request) => {
     throw errors.routeNotFound(request.method, request.url.split('?')[0]!);
