@@ -5,6 +5,7 @@
  */
 import type { FieldValues, ObjectDescription } from '../domain/object-model.js';
 import { classified, type Database } from './database.js';
+import { prepare, type PreparedQuery } from './prepared.js';
 
 /** A stored record keyed by API field name, with only the fields that hold a value. */
 export type StoredRecord = Record<string, string | number> & { Gsid: string };
@@ -72,15 +73,40 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
 
   type Equals = Readonly<Record<string, string | number>> | undefined;
 
-  function selectRows(equals: Equals) {
-    let query = db.selectFrom(table).select(selection);
-    for (const [name, value] of Object.entries(equals ?? {})) query = query.where(columnOf(name), '=', value);
+  const selectById = prepare<'gsid'>(db, ['gsid'], (p) => db.selectFrom(table).select(selection).where('gsid', '=', p('gsid')));
+
+  // One prepared query per set of filtered fields (there are only a few: none, CompanyId, ...).
+  const listQueries = new Map<string, PreparedQuery<string, Record<string, unknown>>>();
+  const countQueries = new Map<string, PreparedQuery<string, { count: unknown }>>();
+  const filterKey = (equals: Equals) => Object.keys(equals ?? {}).sort().join(',');
+
+  function listQuery(equals: Equals) {
+    const key = filterKey(equals);
+    let query = listQueries.get(key);
+    if (!query) {
+      const names = Object.keys(equals ?? {});
+      query = prepare(db, [...names, 'limit', 'offset'], (p) => {
+        let builder = db.selectFrom(table).select(selection);
+        for (const name of names) builder = builder.where(columnOf(name), '=', p(name));
+        return builder.orderBy('created_date').orderBy('gsid').limit(p('limit') as never).offset(p('offset') as never);
+      });
+      listQueries.set(key, query);
+    }
     return query;
   }
 
-  function countRows(equals: Equals) {
-    let query = db.selectFrom(table).select((eb) => eb.fn.countAll().as('count'));
-    for (const [name, value] of Object.entries(equals ?? {})) query = query.where(columnOf(name), '=', value);
+  function countQuery(equals: Equals) {
+    const key = filterKey(equals);
+    let query = countQueries.get(key);
+    if (!query) {
+      const names = Object.keys(equals ?? {});
+      query = prepare<string, { count: unknown }>(db, names, (p) => {
+        let builder = db.selectFrom(table).select((eb) => eb.fn.countAll().as('count'));
+        for (const name of names) builder = builder.where(columnOf(name), '=', p(name));
+        return builder;
+      });
+      countQueries.set(key, query);
+    }
     return query;
   }
 
@@ -107,8 +133,7 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
     },
 
     async get(gsid) {
-      const row = await db.selectFrom(table).select(selection).where('gsid', '=', gsid).executeTakeFirst();
-      return present(row);
+      return present((await selectById({ gsid }))[0]);
     },
 
     async update(gsid, changes) {
@@ -124,18 +149,14 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
     },
 
     async list({ equals, offset, limit }) {
-      const rowsQuery = selectRows(equals)
-        .orderBy('created_date')
-        .orderBy('gsid')
-        .limit(limit)
-        .offset(offset);
-      const [rows, totalCount] = await Promise.all([rowsQuery.execute(), this.count(equals)]);
+      const page = listQuery(equals);
+      const [rows, totalCount] = await Promise.all([page({ ...equals, offset, limit }), this.count(equals)]);
       return { records: rows.map((row) => present(row)!), totalCount };
     },
 
     async count(equals) {
-      const row = await countRows(equals).executeTakeFirstOrThrow();
-      return Number(row.count);
+      const [row] = await countQuery(equals)(equals ?? {});
+      return Number(row!.count);
     },
   };
 }
