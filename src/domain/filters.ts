@@ -55,6 +55,8 @@ export type Predicate =
 
 export const MAX_CONDITIONS = 50;
 export const MAX_IN_VALUES = 1000;
+/** Values bound in one report query, all filters together (SQLite binds at most 32766). */
+export const MAX_FILTER_VALUES = 5000;
 const MAX_EXPRESSION_LENGTH = 2000;
 
 /** Resolves `Field` or `Reference.Field` against an object and the objects it references. */
@@ -95,8 +97,11 @@ function checkScalar(ref: FieldRef, value: unknown, where: string): Scalar {
       if (typeof value !== 'string' || !isDateTime(value)) {
         throw errors.invalidDateTime(where, value);
       }
-      // Stored as ISO 8601 UTC with milliseconds; comparisons need the same form.
-      return new Date(value).toISOString();
+      // Stored as ISO 8601 UTC with milliseconds; comparisons need the same form, which must
+      // itself stay within years 0001-9999 (an offset can push 9999-12-31T23:00-05:00 past it).
+      const iso = new Date(value).toISOString();
+      if (!isDateTime(iso)) throw errors.invalidDateTime(where, value);
+      return iso;
     }
     default:
       if (typeof value !== 'string') throw bad('a string');
@@ -362,4 +367,13 @@ export function referencedFields(predicate: Predicate | undefined, into: FieldRe
   else if ('operand' in predicate) referencedFields(predicate.operand, into);
   else into.push(predicate.ref);
   return into;
+}
+
+/** How many values a predicate binds (to keep a query under the databases' parameter limits). */
+export function countValues(predicate: Predicate | undefined): number {
+  if (!predicate) return 0;
+  if ('operands' in predicate) return predicate.operands.reduce((sum, p) => sum + countValues(p), 0);
+  if ('operand' in predicate) return countValues(predicate.operand);
+  if (predicate.kind === 'in') return predicate.values.length;
+  return predicate.kind === 'between' ? 2 : 1;
 }

@@ -28,6 +28,8 @@ export interface FieldSpec {
 }
 
 export const DEFAULT_STRING_MAX_LENGTH = 255;
+/** Bound of money amounts (ARR): 10^15, so a sum over billions of records stays finite. */
+export const MAX_AMOUNT = 1e15;
 /** Upper bound of `integer` fields: stored as a 32-bit signed integer on every backend. */
 export const MAX_INTEGER = 2_147_483_647;
 

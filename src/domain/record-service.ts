@@ -9,6 +9,7 @@ import type { Page, RecordRepository, StoredRecord } from '../store/record-repos
 import { UNIQUE_KEY_SUFFIX } from '../store/record-repository.js';
 import { errors, describeValue } from './errors.js';
 import { isGsid, newGsid } from './gsid.js';
+import { assertAtLeastOne } from './validation.js';
 import type { FieldValues, ObjectDescription } from './object-model.js';
 
 export interface Referrer {
@@ -94,7 +95,9 @@ export function createRecordService(repository: RecordRepository, options: Recor
       if (Object.keys(changes).length === 0) return this.get(gsid);
       let updated: StoredRecord | undefined;
       try {
-        updated = await repository.update(gsid, { ...changes, ModifiedDate: clock().toISOString() });
+        // Only a change to one of the at-least-one fields can break that rule.
+        const check = object.atLeastOneOf.some((name) => name in changes) ? (record: StoredRecord) => assertAtLeastOne(object, record) : undefined;
+        updated = await repository.update(gsid, { ...changes, ModifiedDate: clock().toISOString() }, check);
       } catch (error) {
         translate(error, changes);
       }

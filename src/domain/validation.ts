@@ -53,16 +53,23 @@ function validateRecord(
       throw errors.invalidValue(name, 'text contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored');
     }
   }
-  if (mode === 'create' && object.atLeastOneOf.length > 0) {
-    const hasOne = object.atLeastOneOf.some((name) => typeof values[name] === 'string' && (values[name] as string).trim() !== '');
-    if (!hasOne) {
-      throw errors.requiredValue(
-        object.atLeastOneOf.join(', '),
-        `a ${object.name} needs a non-blank value in at least one of these fields`,
-      );
-    }
-  }
+  if (mode === 'create') assertAtLeastOne(object, values);
   return values;
+}
+
+/**
+ * A record of an object with `atLeastOneOf` needs a non-blank value in one of those fields: on
+ * create (checked on the body) and after every update (checked on the updated record).
+ */
+export function assertAtLeastOne(object: ObjectDescription, values: Readonly<Record<string, unknown>>): void {
+  if (object.atLeastOneOf.length === 0) return;
+  const hasOne = object.atLeastOneOf.some((name) => typeof values[name] === 'string' && (values[name] as string).trim() !== '');
+  if (!hasOne) {
+    throw errors.requiredValue(
+      object.atLeastOneOf.join(', '),
+      `a ${object.name} needs a non-blank value in at least one of these fields`,
+    );
+  }
 }
 
 function jsonTypeOf(value: unknown): string {

@@ -10,6 +10,8 @@ export const DEMO_PEOPLE = 200;
 export async function loadDemoData(store: Store, today: Date = new Date()): Promise<SeedResult | undefined> {
   const [companies, people] = await Promise.all([store.companies.count(), store.people.count()]);
   if (companies > 0 || people > 0) return undefined;
+  // Several nodes started with --demo at once: exactly one loads it.
+  if (!(await store.claimOnce('demo_data_loaded'))) return undefined;
   return seedDatabase(store, {
     companies: DEMO_COMPANIES,
     people: DEMO_PEOPLE,

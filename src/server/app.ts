@@ -27,6 +27,7 @@ import type { Store } from '../store/store.js';
 import { registerAuthentication } from './auth.js';
 import { registerJsonBodyParser } from './body-parser.js';
 import { BODY_LIMIT_BYTES, handleError } from './error-handler.js';
+import { failure } from './envelope.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { registerRoutes } from './route-spec.js';
 import { checkSeedConformance } from './seed-conformance.js';
@@ -55,6 +56,8 @@ class OneLinePerRequest extends LogController {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options;
+  // Set right after the app exists (the service logs through the app's logger).
+  const late: { accessKeys?: AccessKeyService } = {};
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     logController: new OneLinePerRequest(),
@@ -63,8 +66,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    // Answered by our own hook below, with an envelope.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // Requests Fastify cannot even route (a malformed %-escape in the URL) still get an envelope,
+    // a request id, and authentication first.
+    frameworkErrors: (error, request, rawReply) => {
+      const reply = rawReply as FastifyReply;
+      const presented = request.headers.accesskey;
+      void (typeof presented === 'string' && presented !== '' ? late.accessKeys!.authenticate(presented) : Promise.resolve(undefined))
+        .catch(() => undefined)
+        .then((principal) => {
+          const apiError = principal
+            ? errors.badRequest(`Malformed request URL: ${error.message}`)
+            : errors.unauthorized('Missing, invalid or revoked access key');
+          reply.code(apiError.statusCode).header('x-request-id', request.id).send(failure(request.id, apiError.code, apiError.message));
+        });
+    },
   });
 
   const accessKeys =
@@ -73,10 +91,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       bootstrapKey: options.bootstrapKey,
       onBackgroundError: (error) => app.log.warn({ err: error }, 'could not record access key use'),
     });
+  late.accessKeys = accessKeys;
   const context = createApiContext(store, accessKeys);
 
   registerJsonBodyParser(app);
 
+  // While shutting down, in-flight requests finish; new ones (on kept-alive connections) are told
+  // to go elsewhere, and their connection is closed.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (closing) {
+      reply.header('connection', 'close');
+      throw errors.unavailable('The server is shutting down; retry the request');
+    }
+  });
   registerAuthentication(app, accessKeys);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler({}, async (request) => {

@@ -14,8 +14,7 @@ declare module 'fastify' {
 }
 
 export function registerAuthentication(app: FastifyInstance, accessKeys: AccessKeyService): void {
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+  app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (access === 'public') return;
     const presented = request.headers.accesskey;

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../domain/errors.js';
 import type { JsonSchema } from '../domain/schemas.js';
 import { failureSchema, success, successSchema } from './envelope.js';
+import { negotiate } from './negotiate.js';
 
 /** `public`: no key (health, docs); `read`: any key; `write`: a key that is not read-only. */
 export type Access = 'public' | 'read' | 'write';
@@ -56,6 +57,7 @@ export function toFastifyUrl(path: string): string {
 export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[]): void {
   for (const route of routes) {
     const enveloped = 'data' in route.response;
+    const offered = ['application/json', ...Object.keys(('alternatives' in route.response && route.response.alternatives) || {})];
     app.route({
       method: route.method,
       url: toFastifyUrl(route.path),
@@ -69,6 +71,8 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
       },
       handler: enveloped
         ? async (request, reply) => {
+            const accept = request.headers.accept;
+            if (accept !== undefined && accept !== '*/*' && !negotiate(accept, offered)) throw errors.notAcceptable(offered);
             const data = await route.handler(request, reply);
             // A handler that sent another representation itself (CSV) returns the reply.
             return reply.sent ? reply : success(request.id, data);

@@ -25,17 +25,20 @@ export async function withDeferredIndexes<T>(database: Database, tables: readonl
   } finally {
     await restoreDeferredIndexes(database);
     // Fresh statistics, so the query planner knows the tables just grew.
-    for (const table of tables) await sql`analyze ${sql.id(table)}`.execute(db);
+    await database.maintenance(async (maintenanceDb) => {
+      for (const table of tables) await sql`analyze ${sql.id(table)}`.execute(maintenanceDb);
+    });
   }
 }
 
 /** Rebuilds indexes a bulk load dropped and did not get to rebuild. */
 export async function restoreDeferredIndexes(database: Database): Promise<void> {
-  const { db } = database;
-  const row = await db.selectFrom('server_meta').select('value').where('key', '=', META_KEY).executeTakeFirst();
+  const row = await database.db.selectFrom('server_meta').select('value').where('key', '=', META_KEY).executeTakeFirst();
   if (!row) return;
-  for (const index of JSON.parse(row.value as string) as { sql: string }[]) {
-    await sql.raw(index.sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS ')).execute(db);
-  }
-  await db.deleteFrom('server_meta').where('key', '=', META_KEY).execute();
+  await database.maintenance(async (db) => {
+    for (const index of JSON.parse(row.value as string) as { sql: string }[]) {
+      await sql.raw(index.sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS ')).execute(db);
+    }
+    await db.deleteFrom('server_meta').where('key', '=', META_KEY).execute();
+  });
 }

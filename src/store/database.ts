@@ -3,7 +3,7 @@
  * between SQLite and PostgreSQL (column types, error classification, clean shutdown). Nothing
  * outside `sqlite.ts` and `postgres.ts` may contain dialect-specific SQL.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -42,6 +42,13 @@ export interface Database {
    * drop and rebuild them; unique indexes always stay, they guard correctness).
    */
   secondaryIndexes(tables: readonly string[]): Promise<{ name: string; sql: string }[]>;
+  /**
+   * Runs long schema work (migrations, index rebuilds) on a connection without the statement
+   * timeout: waiting for another node's migration or rebuilding an index on a million rows must
+   * not be cut off after DB_STATEMENT_TIMEOUT_MS.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  maintenance<T>(work: (db: Kysely<any>) => Promise<T>): Promise<T>;
   /** Takes the migration lock (when the dialect needs one) and prepares the schema. */
   prepareSchema(): Promise<void>;
   close(): Promise<void>;
@@ -63,4 +70,25 @@ export async function classified<T>(database: Database, operation: () => Promise
     if (failure) throw new StoreError(failure);
     throw error;
   }
+}
+
+/**
+ * Wraps every method of a repository so that expected database failures (unreachable, busy,
+ * timed out, constraint violations) surface as StoreError on reads as well as writes: a
+ * database outage is a 503 for every request, never a 500.
+ */
+export function classifyAll<T extends object>(database: Database, target: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(target)) {
+    wrapped[name] =
+      typeof value === 'function'
+        ? (...args: unknown[]) => classified(database, () => (value as (...a: unknown[]) => Promise<unknown>).apply(wrapped, args))
+        : value;
+  }
+  return wrapped as T;
+}
+
+/** A text column as it sorts on SQLite: by Unicode code point, whatever the database's locale. */
+export function byCodePoint(database: Database, column: string): RawBuilder<unknown> {
+  return database.codePointCollation ? sql`${sql.ref(column)} collate ${sql.id(database.codePointCollation)}` : sql.ref(column);
 }

@@ -1,5 +1,6 @@
 /** Access keys at rest: only a SHA-256 hash of each key is stored, never the key itself. */
-import type { Database } from './database.js';
+import { byCodePoint, type Database } from './database.js';
+import { claimOnce } from './server-meta.js';
 
 export interface StoredAccessKey {
   readonly id: string;
@@ -52,7 +53,8 @@ function fromRow(row: KeyRow): StoredAccessKey {
   };
 }
 
-export function createKeyRepository({ db }: Database): KeyRepository {
+export function createKeyRepository(database: Database): KeyRepository {
+  const { db } = database;
   return {
     async insert(key) {
       await db
@@ -73,7 +75,7 @@ export function createKeyRepository({ db }: Database): KeyRepository {
     },
 
     async list() {
-      const rows = await db.selectFrom('access_key').selectAll().orderBy('created_at').orderBy('id').execute();
+      const rows = await db.selectFrom('access_key').selectAll().orderBy('created_at').orderBy(byCodePoint(database, 'id')).execute();
       return rows.map((row) => fromRow(row as KeyRow));
     },
 
@@ -105,13 +107,6 @@ export function createKeyRepository({ db }: Database): KeyRepository {
       return Number(row.count);
     },
 
-    async claimBootstrap(at) {
-      const result = await db
-        .insertInto('server_meta')
-        .values({ key: 'bootstrap_key_created', value: at })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .executeTakeFirst();
-      return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
-    },
+    claimBootstrap: (at) => claimOnce(db, 'bootstrap_key_created', at),
   };
 }

@@ -60,18 +60,35 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * Splits our own `schema` parameter off the URL: `postgres://host/db?schema=tenant_a` keeps all
  * tables in schema `tenant_a` (created on first start), which is also how tests isolate.
  */
-export function parsePostgresUrl(url: string): { connectionString: string; schema?: string } {
+/**
+ * Splits our own `schema` parameter (and any `options`) off the URL: `?schema=tenant_a` keeps
+ * all tables in schema `tenant_a` (created on first start), which is also how tests isolate.
+ */
+export function parsePostgresUrl(url: string): { connectionString: string; schema?: string; options?: string } {
   const parsed = new URL(url);
   // pg would quietly fall back to a database named after the user: data would land in `postgres`.
   if (parsed.pathname === '' || parsed.pathname === '/') {
     throw new Error(`DATABASE_URL ${redactUrl(url)} names no database: use postgres://USER:PASSWORD@HOST:PORT/DATABASE`);
   }
   const schema = parsed.searchParams.get('schema') ?? undefined;
+  const options = parsed.searchParams.get('options') ?? undefined;
   parsed.searchParams.delete('schema');
+  parsed.searchParams.delete('options');
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`Invalid schema name ${JSON.stringify(schema)} in DATABASE_URL: use lower-case letters, digits and _`);
   }
-  return { connectionString: parsed.toString(), schema };
+  return { connectionString: parsed.toString(), schema, options };
+}
+
+/**
+ * Session settings every connection gets, whatever the server's or database's defaults: values
+ * must come back as the type parsers expect (ISO dates, UTC, floats printed exactly).
+ */
+export function sessionOptions(schema: string | undefined, userOptions: string | undefined): string {
+  return [userOptions, '-c DateStyle=ISO', '-c TimeZone=UTC', '-c extra_float_digits=1', '-c IntervalStyle=iso_8601']
+    .concat(schema ? [`-c search_path=${schema}`] : [])
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** A URL safe to print: the password is masked. */
@@ -86,17 +103,16 @@ export function redactUrl(url: string): string {
 }
 
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
-  const { connectionString, schema } = parsePostgresUrl(options.url);
-  const pool = new pg.Pool({
+  const { connectionString, schema, options: userOptions } = parsePostgresUrl(options.url);
+  const poolConfig: pg.PoolConfig = {
     connectionString,
-    max: options.poolSize,
-    statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
     application_name: 'gainsight-api',
     types,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
+    options: sessionOptions(schema, userOptions),
+  };
+  const pool = new pg.Pool({ ...poolConfig, max: options.poolSize, statement_timeout: options.statementTimeoutMs });
   pool.on('error', (error) => options.onPoolError?.(error));
   try {
     await pool.query('select 1');
@@ -121,6 +137,16 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         await sql`select pg_advisory_xact_lock(hashtext(${'gainsight-api:schema:' + schema}))`.execute(trx);
         await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
       });
+    },
+    maintenance: async (work) => {
+      const maintenancePool = new pg.Pool({ ...poolConfig, max: 2 });
+      maintenancePool.on('error', (error) => options.onPoolError?.(error));
+      const maintenanceDb = new Kysely({ dialect: new PostgresDialect({ pool: maintenancePool }) });
+      try {
+        return await work(maintenanceDb);
+      } finally {
+        await maintenanceDb.destroy();
+      }
     },
     secondaryIndexes: async (tables) => {
       const { rows } = await pool.query<{ name: string; sql: string }>(
@@ -157,9 +183,14 @@ export function describeConnectError(error: unknown, url: string): string {
   }
 }
 
+// Connection failures pg reports without an error code.
+const CONNECTION_LOST = /Connection terminated|connection error|timeout exceeded when trying to connect|Connection ended|not queryable/i;
+
 function classifyError(error: unknown): StoreFailure | undefined {
   const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string') return undefined;
+  if (typeof code !== 'string') {
+    return error instanceof Error && CONNECTION_LOST.test(error.message) ? { kind: 'unavailable', detail: error.message } : undefined;
+  }
   const detail = [(error as Error).message, (error as { constraint?: string }).constraint, (error as { detail?: string }).detail]
     .filter(Boolean)
     .join(' ');

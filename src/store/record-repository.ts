@@ -4,7 +4,7 @@
  * back keyed by API field name; absent values are left out, never returned as null.
  */
 import type { FieldValues, ObjectDescription } from '../domain/object-model.js';
-import { classified, type Database } from './database.js';
+import type { Database } from './database.js';
 import { prepare, type PreparedQuery } from './prepared.js';
 
 /** A stored record keyed by API field name, with only the fields that hold a value. */
@@ -28,8 +28,11 @@ export interface RecordRepository {
   /** Inserts many records in one statement per chunk; for seeding and bulk loads. */
   insertMany(rows: readonly FieldValues[]): Promise<void>;
   get(gsid: string): Promise<StoredRecord | undefined>;
-  /** Applies `changes` (null clears a field) and returns the updated record, if it exists. */
-  update(gsid: string, changes: FieldValues): Promise<StoredRecord | undefined>;
+  /**
+   * Applies `changes` (null clears a field) and returns the updated record, if it exists. When
+   * `check` throws for the updated record, nothing is changed.
+   */
+  update(gsid: string, changes: FieldValues, check?: (record: StoredRecord) => void): Promise<StoredRecord | undefined>;
   delete(gsid: string): Promise<boolean>;
   list(query: ListQuery): Promise<Page>;
   count(equals?: Readonly<Record<string, string | number>>): Promise<number>;
@@ -117,34 +120,37 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
     object,
 
     async insert(values) {
-      await classified(database, () => db.insertInto(table).values(toColumns(values)).execute());
+      await db.insertInto(table).values(toColumns(values)).execute();
       return present(values as Record<string, unknown>)!;
     },
 
     async insertMany(rows) {
       // All or nothing: a failed bulk load leaves no partial rows behind.
-      await classified(database, () =>
-        db.transaction().execute(async (trx) => {
-          for (let start = 0; start < rows.length; start += rowsPerInsert) {
-            await trx.insertInto(table).values(rows.slice(start, start + rowsPerInsert).map(toColumns)).execute();
-          }
-        }),
-      );
+      await db.transaction().execute(async (trx) => {
+        for (let start = 0; start < rows.length; start += rowsPerInsert) {
+          await trx.insertInto(table).values(rows.slice(start, start + rowsPerInsert).map(toColumns)).execute();
+        }
+      });
     },
 
     async get(gsid) {
       return present((await selectById({ gsid }))[0]);
     },
 
-    async update(gsid, changes) {
-      const row = await classified(database, () =>
-        db.updateTable(table).set(toColumns(changes)).where('gsid', '=', gsid).returning(selection).executeTakeFirst(),
-      );
-      return present(row);
+    async update(gsid, changes, check) {
+      const apply = async (executor: typeof db) =>
+        present(await executor.updateTable(table).set(toColumns(changes)).where('gsid', '=', gsid).returning(selection).executeTakeFirst());
+      if (!check) return apply(db);
+      // The rule needs the record as it is after the change: update, check, and roll back on failure.
+      return db.transaction().execute(async (trx) => {
+        const record = await apply(trx);
+        if (record) check(record);
+        return record;
+      });
     },
 
     async delete(gsid) {
-      const result = await classified(database, () => db.deleteFrom(table).where('gsid', '=', gsid).executeTakeFirst());
+      const result = await db.deleteFrom(table).where('gsid', '=', gsid).executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
 

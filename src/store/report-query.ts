@@ -84,9 +84,10 @@ export function createReportRunner(database: Database): ReportRunner {
       }
       case 'like': {
         const c = column(p.ref);
-        const text = escapeLike(p.text.toLowerCase());
+        const text = escapeLike(p.text);
         const pattern = p.position === 'start' ? `${text}%` : p.position === 'end' ? `%${text}` : `%${text}%`;
-        const match = sql`lower(${c}) like ${pattern} escape '\\'`;
+        // Both sides folded by the same database function, so a value always matches itself.
+        const match = sql`lower(${c}) like lower(${pattern}) escape '\\'`;
         return p.negated ? sql`(${c} is null or not (${match}))` : guarded(c, match);
       }
     }
@@ -135,7 +136,7 @@ export function createReportRunner(database: Database): ReportRunner {
       // Only a result cut off by the limit needs a second query to know how many rows there are.
       // (An aggregate without groupBy always yields exactly one row.)
       const totalCount =
-        rows.length < plan.limit
+        rows.length < plan.limit || (plan.grouped && groupKeys.length === 0)
           ? rows.length
           : Number(((await countQuery.executeTakeFirstOrThrow()) as { count: unknown }).count);
       return { records, totalCount };

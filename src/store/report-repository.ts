@@ -1,5 +1,5 @@
 /** Saved report definitions, stored whole as JSON text. */
-import type { Database } from './database.js';
+import { byCodePoint, type Database } from './database.js';
 
 export interface SavedReport {
   readonly id: string;
@@ -22,10 +22,11 @@ function fromRow(row: Row): SavedReport {
   return { id: row.id, definition: JSON.parse(row.definition), createdAt: row.created_at, modifiedAt: row.modified_at };
 }
 
-export function createReportRepository({ db }: Database): ReportRepository {
+export function createReportRepository(database: Database): ReportRepository {
+  const { db } = database;
   return {
     async list() {
-      const rows = await db.selectFrom('report_definition').selectAll().orderBy('id').execute();
+      const rows = await db.selectFrom('report_definition').selectAll().orderBy(byCodePoint(database, 'id')).execute();
       return rows.map((row) => fromRow(row as Row));
     },
     async get(id) {

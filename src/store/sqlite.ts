@@ -96,9 +96,10 @@ export function openSqlite(options: SqliteOptions): Database {
   raw.pragma('busy_timeout = 5000');
   // 64 MiB of page cache instead of 2 MiB: index pages of a million-row table stay in memory.
   raw.pragma('cache_size = -65536');
-  // SQLite's built-in lower() folds ASCII only; case-insensitive filters must fold é like e, as
-  // PostgreSQL's lower() does under a UTF-8 locale.
-  raw.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
+  // SQLite's built-in lower() folds ASCII only; case-insensitive filters must fold É to é, as
+  // PostgreSQL's lower() does under a UTF-8 locale: character by character (simple case mapping,
+  // no context rules such as Greek final sigma), like PostgreSQL.
+  raw.function('lower', { deterministic: true }, lowerEachCharacter);
   const db = new Kysely({ dialect: new ServerSqliteDialect(withStatementCache(raw)) });
   return {
     db,
@@ -106,6 +107,7 @@ export function openSqlite(options: SqliteOptions): Database {
     columnTypes,
     classifyError,
     prepareSchema: async () => {},
+    maintenance: (work) => work(db),
     secondaryIndexes: async (tables) =>
       raw
         .prepare(
@@ -115,6 +117,15 @@ export function openSqlite(options: SqliteOptions): Database {
         .all(JSON.stringify(tables)) as { name: string; sql: string }[],
     close: () => db.destroy(),
   };
+}
+
+function lowerEachCharacter(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  // eslint-disable-next-line no-control-regex
+  if (/^[\u0000-\u007f]*$/.test(value)) return value.toLowerCase();
+  let result = '';
+  for (const character of value) result += character.toLowerCase();
+  return result;
 }
 
 function classifyError(error: unknown): StoreFailure | undefined {

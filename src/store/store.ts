@@ -4,7 +4,8 @@
  */
 import { Company, Person } from '../domain/objects/index.js';
 import { restoreDeferredIndexes, withDeferredIndexes } from './bulk-load.js';
-import type { Database, DialectName } from './database.js';
+import { classified, classifyAll, type Database, type DialectName } from './database.js';
+import { claimOnce } from './server-meta.js';
 import { createKeyRepository, type KeyRepository } from './key-repository.js';
 import { migrateToLatest, type MigrationReport } from './migrations/index.js';
 import { openPostgres } from './postgres.js';
@@ -22,6 +23,8 @@ export interface Store {
   readonly reports: ReportRepository;
   readonly reportRunner: ReportRunner;
   migrate(): Promise<MigrationReport>;
+  /** See claimOnce: true for exactly one caller, on every node together. */
+  claimOnce(key: string): Promise<boolean>;
   /** Runs a bulk load with the tables' non-unique indexes dropped, rebuilt at the end. */
   bulkLoad<T>(tables: readonly string[], work: () => Promise<T>): Promise<T>;
   /** Cheap round trip proving the database answers (for /healthz). */
@@ -71,16 +74,17 @@ export function createStore(database: Database): Store {
   return {
     dialect: database.dialect,
     database,
-    companies: createRecordRepository(database, Company),
-    people: createRecordRepository(database, Person),
-    keys: createKeyRepository(database),
-    reports: createReportRepository(database),
-    reportRunner: createReportRunner(database),
+    companies: classifyAll(database, createRecordRepository(database, Company)),
+    people: classifyAll(database, createRecordRepository(database, Person)),
+    keys: classifyAll(database, createKeyRepository(database)),
+    reports: classifyAll(database, createReportRepository(database)),
+    reportRunner: classifyAll(database, createReportRunner(database)),
     migrate: async () => {
       const report = await migrateToLatest(database);
       await restoreDeferredIndexes(database);
       return report;
     },
+    claimOnce: (key) => classified(database, () => claimOnce(database.db, key, new Date().toISOString())),
     bulkLoad: (tables, work) => withDeferredIndexes(database, tables, work),
     ping: async () => {
       await database.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();

@@ -3,8 +3,11 @@
  * Store per "node": migrations applied exactly once, the first key created exactly once.
  */
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAccessKeyService } from '../../src/domain/access-keys.js';
+import { buildApp } from '../../src/server/app.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { dropSchema, postgresUrl, withSchema } from '../helpers/backends.js';
 
@@ -56,5 +59,83 @@ describe.skipIf(!postgresUrl)('several nodes on one PostgreSQL database [postgre
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await started[1]!.people.count()).toBe(1);
+  });
+});
+
+describe.skipIf(!postgresUrl)('PostgreSQL sessions and outages [postgres]', () => {
+  it('returns ISO dates and UTC times whatever DateStyle and TimeZone the URL asks for', async () => {
+    const schema = `test_style_${randomBytes(5).toString('hex')}`;
+    const url = new URL(withSchema(postgresUrl!, schema));
+    url.searchParams.set('options', '-c DateStyle=SQL,DMY -c TimeZone=Asia/Kolkata');
+    const store = await openStore({ url: url.toString() });
+    try {
+      await store.migrate();
+      const now = new Date().toISOString();
+      await store.companies.insert({ Gsid: 'S'.repeat(36), Name: 'Styled', RenewalDate: '2026-03-04', CreatedDate: now, ModifiedDate: now });
+      expect(await store.companies.get('S'.repeat(36))).toMatchObject({ RenewalDate: '2026-03-04', CreatedDate: now });
+    } finally {
+      await store.close();
+      await dropSchema(postgresUrl!, schema);
+    }
+  });
+
+  it('waits for another node holding the migration lock longer than the statement timeout', async () => {
+    const schema = `test_wait_${randomBytes(5).toString('hex')}`;
+    const holder = new pg.Client({ connectionString: postgresUrl });
+    await holder.connect();
+    const store = await openStore({ url: withSchema(postgresUrl!, schema), statementTimeoutMs: 300 });
+    try {
+      // Kysely's migration lock id; held here like a slow migration on another node.
+      await holder.query('select pg_advisory_lock(3853314791062309107)');
+      const migrating = store.migrate();
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await holder.query('select pg_advisory_unlock(3853314791062309107)');
+      expect((await migrating).applied).toContain('0001-initial');
+    } finally {
+      await holder.end();
+      await store.close();
+      await dropSchema(postgresUrl!, schema);
+    }
+  });
+
+  it('answers 503, not 500, on reads while the database is unreachable', async () => {
+    const schema = `test_down_${randomBytes(5).toString('hex')}`;
+    const target = new URL(postgresUrl!);
+    const sockets = new Set<net.Socket>();
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname);
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.on('error', () => {});
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+    const proxied = new URL(withSchema(postgresUrl!, schema));
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String((proxy.address() as net.AddressInfo).port);
+    const store = await openStore({ url: proxied.toString(), statementTimeoutMs: 2000 });
+    await store.migrate();
+    const accessKeys = createAccessKeyService(store.keys, { cacheTtlMs: 0 });
+    const { key } = await accessKeys.create('outage');
+    const app = await buildApp({ store, accessKeys });
+    try {
+      const created = (await app.inject({ method: 'POST', url: '/v1/companies', headers: { accesskey: key }, payload: { Name: 'x' } })).json();
+      proxy.close();
+      for (const socket of sockets) socket.destroy();
+      for (const [method, url, payload] of [
+        ['GET', '/v1/companies', undefined],
+        ['GET', `/v1/companies/${created.data.Gsid}`, undefined],
+        ['POST', '/v1/reports', { reportId: 'arr-by-industry' }],
+      ] as const) {
+        const response = await app.inject({ method, url, headers: { accesskey: key }, ...(payload ? { payload } : {}) });
+        expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(503);
+        expect(response.json().errorCode).toBe('GSAPI_5030');
+      }
+    } finally {
+      await app.close();
+      await store.close().catch(() => {});
+      await dropSchema(postgresUrl!, schema);
+    }
   });
 });

@@ -3,7 +3,6 @@
  * so read-only keys may run reports; saving and deleting definitions are writes.
  */
 import type { FastifyRequest } from 'fastify';
-import { errors } from '../../domain/errors.js';
 import { AGGREGATE_FUNCTIONS, MAX_REPORT_LIMIT } from '../../domain/reports/definition.js';
 import { OPERATORS } from '../../domain/filters.js';
 import { assertReportId, REPORT_ID_PATTERN, type ReportService } from '../../domain/reports/report-service.js';
@@ -172,8 +171,8 @@ export function reportRoutes(reports: ReportService): RouteSpec[] {
       },
       errorStatuses: [400, 404, 406, 413, 415],
       handler: async (request, reply) => {
+        // The route wrapper has already answered 406 when neither type is acceptable.
         const type = negotiate(request.headers.accept, [JSON_TYPE, CSV_TYPE]);
-        if (!type) throw errors.notAcceptable([JSON_TYPE, CSV_TYPE]);
         const result = await reports.run(request.body);
         if (type === CSV_TYPE) return reply.type('text/csv; charset=utf-8').send(toCsv(result.columns, result.records));
         return result;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isCalendarDate } from '../../domain/dates.js';
 import { seedDatabase } from '../../seed/generator.js';
 import { CliError, databaseOptionHelp, withMigratedStore } from '../common.js';
 
@@ -21,7 +22,7 @@ export function registerSeedCommand(program: Command): void {
         const companies = count('--companies', flags.companies);
         const people = count('--people', flags.people);
         const baseDate = flags.baseDate ?? new Date().toISOString().slice(0, 10);
-        if (!/^\d{4}-\d\d-\d\d$/.test(baseDate) || Number.isNaN(Date.parse(baseDate))) {
+        if (!isCalendarDate(baseDate)) {
           throw new CliError('--base-date must be a date as YYYY-MM-DD');
         }
         await withMigratedStore(flags, async (store) => {

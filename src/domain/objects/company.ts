@@ -1,4 +1,4 @@
-import { MAX_INTEGER, defineObject } from '../object-model.js';
+import { MAX_AMOUNT, MAX_INTEGER, defineObject } from '../object-model.js';
 
 /**
  * Gainsight's standard Company object, as the seed spec describes it (`Company`, `CompanyInput`).
@@ -13,7 +13,8 @@ export const Company = defineObject({
     Gsid: { type: 'gsid', readOnly: true, description: 'Gainsight unique identifier' },
     Name: { type: 'string', required: true, description: 'Company name' },
     Industry: { type: 'string', description: 'Industry classification' },
-    ARR: { type: 'number', description: 'Annual recurring revenue' },
+    // Bounded so that sums over millions of companies stay exact-ish and finite on every backend.
+    ARR: { type: 'number', minimum: -MAX_AMOUNT, maximum: MAX_AMOUNT, description: 'Annual recurring revenue' },
     LifecycleStage: { type: 'string', description: 'Current lifecycle stage' },
     Status: { type: 'string', description: 'Company status' },
     CSMName: { type: 'string', description: 'Customer success manager name' },

@@ -10,7 +10,15 @@
  * a single SQL query. Every mistake is a 400 that names the part of the definition at fault.
  */
 import { errors, describeValue } from '../errors.js';
-import { parseFilter, resolveFieldRef, nonNullFields, type FieldRef, type Predicate } from '../filters.js';
+import {
+  countValues,
+  MAX_FILTER_VALUES,
+  nonNullFields,
+  parseFilter,
+  resolveFieldRef,
+  type FieldRef,
+  type Predicate,
+} from '../filters.js';
 import type { FieldType, ObjectDescription } from '../object-model.js';
 
 export const AGGREGATE_FUNCTIONS = ['count', 'sum', 'avg', 'min', 'max'] as const;
@@ -207,6 +215,9 @@ export function planReport(definition: ReportDefinition, context: PlanContext): 
   const runtimeWhere = parseFilter(context.filters, { object, lookUp: context.lookUp, where: 'filters' });
   const parts = [definitionWhere, runtimeWhere].filter((p): p is Predicate => p !== undefined);
   const where: Predicate | undefined = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { kind: 'and', operands: parts };
+  if (countValues(where) > MAX_FILTER_VALUES) {
+    throw errors.invalidValue('filters', `the filters hold more than ${MAX_FILTER_VALUES} values in all; narrow them or split the report`);
+  }
   const neverNull = nonNullFields(where);
   // Own fields that always hold a value (Gsid, timestamps, required fields) never need NULL
   // placement; a field reached through a reference can be NULL when the reference is empty.

@@ -28,18 +28,20 @@ export async function migrateToLatest(database: Database): Promise<MigrationRepo
       { up: (db) => module.up(db, database.columnTypes) },
     ]),
   );
-  const migrator = new Migrator({
-    db: database.db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableName: 'schema_migration',
-    migrationLockTableName: 'schema_migration_lock',
-    // Without it Kysely would take a migration table in any schema of the database for ours.
-    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
-  });
-  const { error, results = [] } = await migrator.migrateToLatest();
+  const { error, results = [] } = await database.maintenance((db) =>
+    new Migrator({
+      db,
+      provider: { getMigrations: async () => migrations },
+      migrationTableName: 'schema_migration',
+      migrationLockTableName: 'schema_migration_lock',
+      // Without it Kysely would take a migration table in any schema of the database for ours.
+      ...(database.schema ? { migrationTableSchema: database.schema } : {}),
+    }).migrateToLatest(),
+  );
   if (error) {
-    const failed = results.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    const failed = results.find((result) => result.status === 'Error')?.migrationName;
+    throw new Error(failed ? `Migration ${failed} failed: ${message}` : `Migrations could not run: ${message}`);
   }
   return { applied: results.filter((result) => result.status === 'Success').map((result) => result.migrationName) };
 }
