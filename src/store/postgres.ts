@@ -102,6 +102,18 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * A connection that drops emits 'error' on its client; the pool listens only to idle clients, and
+ * an 'error' nobody listens to would crash the process. The query in flight fails on its own (and
+ * becomes a 503), so here the error is only reported.
+ */
+function watched(pool: pg.Pool, options: PostgresOptions): pg.Pool {
+  const report = (error: Error) => options.onPoolError?.(error);
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
+  return pool;
+}
+
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
   const { connectionString, schema, options: userOptions } = parsePostgresUrl(options.url);
   const poolConfig: pg.PoolConfig = {
@@ -112,8 +124,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     types,
     options: sessionOptions(schema, userOptions),
   };
-  const pool = new pg.Pool({ ...poolConfig, max: options.poolSize, statement_timeout: options.statementTimeoutMs });
-  pool.on('error', (error) => options.onPoolError?.(error));
+  const pool = watched(new pg.Pool({ ...poolConfig, max: options.poolSize, statement_timeout: options.statementTimeoutMs }), options);
   try {
     await pool.query('select 1');
   } catch (error) {
@@ -139,8 +150,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       });
     },
     maintenance: async (work) => {
-      const maintenancePool = new pg.Pool({ ...poolConfig, max: 2 });
-      maintenancePool.on('error', (error) => options.onPoolError?.(error));
+      const maintenancePool = watched(new pg.Pool({ ...poolConfig, max: 2 }), options);
       const maintenanceDb = new Kysely({ dialect: new PostgresDialect({ pool: maintenancePool }) });
       try {
         return await work(maintenanceDb);
