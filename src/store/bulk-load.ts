@@ -25,9 +25,7 @@ export async function withDeferredIndexes<T>(database: Database, tables: readonl
   } finally {
     await restoreDeferredIndexes(database);
     // Fresh statistics, so the query planner knows the tables just grew.
-    await database.maintenance(async (maintenanceDb) => {
-      for (const table of tables) await sql`analyze ${sql.id(table)}`.execute(maintenanceDb);
-    });
+    await database.refreshStatistics(tables);
   }
 }
 

@@ -49,6 +49,11 @@ export interface Database {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   maintenance<T>(work: (db: Kysely<any>) => Promise<T>): Promise<T>;
+  /**
+   * After a bulk load: fresh planner statistics (and on PostgreSQL a vacuum, so index-only scans
+   * work right away instead of after autovacuum gets to the new rows).
+   */
+  refreshStatistics(tables: readonly string[]): Promise<void>;
   /** Takes the migration lock (when the dialect needs one) and prepares the schema. */
   prepareSchema(): Promise<void>;
   close(): Promise<void>;

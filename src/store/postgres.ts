@@ -158,6 +158,17 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         await maintenanceDb.destroy();
       }
     },
+    refreshStatistics: async (tables) => {
+      const client = await pool.connect();
+      try {
+        // VACUUM cannot run in a transaction and can take long: no statement timeout for it.
+        await client.query('set statement_timeout = 0');
+        for (const table of tables) await client.query(`vacuum (analyze) "${table}"`);
+      } finally {
+        await client.query('reset statement_timeout').catch(() => {});
+        client.release();
+      }
+    },
     secondaryIndexes: async (tables) => {
       const { rows } = await pool.query<{ name: string; sql: string }>(
         `select indexname as name, indexdef as sql from pg_indexes

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
+  sql,
   CompiledQuery,
   Kysely,
   SqliteAdapter,
@@ -108,6 +109,9 @@ export function openSqlite(options: SqliteOptions): Database {
     classifyError,
     prepareSchema: async () => {},
     maintenance: (work) => work(db),
+    refreshStatistics: async (tables) => {
+      for (const table of tables) await sql`analyze ${sql.id(table)}`.execute(db);
+    },
     secondaryIndexes: async (tables) =>
       raw
         .prepare(
