@@ -21,3 +21,8 @@ export function isDateTime(value: string): boolean {
   const match = /^(\d{4}-\d\d-\d\d)T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.exec(value);
   return match !== null && isCalendarDate(match[1]!) && !Number.isNaN(Date.parse(value));
 }
+
+/** `YYYY-MM-DD` plus a number of days (negative to go back), in UTC. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -12,6 +12,7 @@
  * NE, NOT_IN and DOES_NOT_CONTAINS also match records where the field is empty; BTW includes both
  * ends; CONTAINS, STARTS_WITH and ENDS_WITH ignore case and take `%` and `_` literally.
  */
+import { isPlainObject } from './json.js';
 import { isCalendarDate, isDateTime } from './dates.js';
 import { errors, describeValue } from './errors.js';
 import type { FieldDescription, ObjectDescription } from './object-model.js';
@@ -169,9 +170,6 @@ export interface FilterContext {
   readonly where: string;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Parses either filter form; `undefined` and `{}` mean "no filter". */
 export function parseFilter(input: unknown, context: FilterContext): Predicate | undefined {

@@ -5,6 +5,7 @@
  *
  * Rows are generated and written in chunks, so a million companies never sit in memory at once.
  */
+import { addDays } from '../domain/dates.js';
 import { seededGsid } from '../domain/gsid.js';
 import type { FieldValues } from '../domain/object-model.js';
 import type { Store } from '../store/store.js';
@@ -38,11 +39,6 @@ export interface SeedResult {
   readonly people: number;
 }
 
-const DAY_MS = 86_400_000;
-
-function addDays(baseMs: number, days: number): string {
-  return new Date(baseMs + days * DAY_MS).toISOString().slice(0, 10);
-}
 
 function weightedPick(random: Random, items: readonly (readonly [string, number])[]): string {
   const total = items.reduce((sum, [, weight]) => sum + weight, 0);
@@ -66,7 +62,7 @@ function slug(name: string): string {
   return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-export function generateCompany(random: Random, name: string, baseMs: number, createdMs: number): FieldValues {
+export function generateCompany(random: Random, name: string, baseDate: string, createdMs: number): FieldValues {
   const stage = weightedPick(random, LIFECYCLE_STAGES);
   const isCustomer = stage !== 'Prospect';
   const arr = isCustomer ? Math.max(1000, Math.round(logNormal(random, 60_000, 1.1) / 100) * 100) : null;
@@ -80,8 +76,8 @@ export function generateCompany(random: Random, name: string, baseMs: number, cr
     Status: stage === 'Churned' ? 'Churned' : stage === 'Prospect' ? 'Prospect' : random.chance(0.93) ? 'Active' : 'Inactive',
     CSMName: isCustomer ? random.pick(CSM_NAMES) : null,
     Employees: random.chance(0.95) ? Math.round(logNormal(random, 250, 1.4)) + 1 : null,
-    OriginalContractDate: isCustomer ? addDays(baseMs, -random.int(30, 2500)) : null,
-    RenewalDate: isCustomer && stage !== 'Churned' ? addDays(baseMs, random.int(-20, 365)) : null,
+    OriginalContractDate: isCustomer ? addDays(baseDate, -random.int(30, 2500)) : null,
+    RenewalDate: isCustomer && stage !== 'Churned' ? addDays(baseDate, random.int(-20, 365)) : null,
     CreatedDate: createdDate,
     ModifiedDate: createdDate,
   };
@@ -138,7 +134,7 @@ async function generateAndInsert(store: Store, options: SeedOptions): Promise<Se
     for (let i = start; i < Math.min(options.companies, start + chunkSize); i++) {
       const name =
         options.companyNames?.[i] ?? `${random.pick(NAME_PARTS_A)} ${random.pick(NAME_PARTS_B)} ${i + 1}`;
-      const row = generateCompany(random, name, baseMs, clock++);
+      const row = generateCompany(random, name, options.baseDate, clock++);
       rows.push(row);
       // Only a sample of companies is kept for people to point at, to bound memory.
       if (companies.length < 100_000) companies.push({ Gsid: row.Gsid as string, domain: `${slug(name)}.example.com` });

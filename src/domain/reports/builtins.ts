@@ -2,6 +2,7 @@
  * The built-in reports. Each is an ordinary definition (so it runs through the same validation
  * and SQL as a saved one), built per run from its parameters and today's date (UTC).
  */
+import { addDays } from '../dates.js';
 import type { ReportDefinition } from './definition.js';
 
 export interface ReportParameter {
@@ -19,9 +20,6 @@ export interface BuiltInReport {
   definition(parameters: Readonly<Record<string, number>>, today: string): ReportDefinition;
 }
 
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 export const BUILT_IN_REPORTS: readonly BuiltInReport[] = [
   {

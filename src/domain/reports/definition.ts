@@ -9,6 +9,7 @@
  * limit) into a ReportPlan: resolved fields and typed output columns that the store compiles to
  * a single SQL query. Every mistake is a 400 that names the part of the definition at fault.
  */
+import { isPlainObject } from '../json.js';
 import { errors, describeValue } from '../errors.js';
 import {
   countValues,
@@ -83,9 +84,6 @@ export interface PlanContext {
   readonly at?: string;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function stringArray(value: unknown, where: string, { allowEmpty }: { allowEmpty: boolean }): string[] {
   if (value === undefined) return [];

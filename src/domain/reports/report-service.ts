@@ -2,6 +2,7 @@
  * Reports: built-in and saved definitions, and running them (by id or ad hoc) with runtime
  * filters, limit and parameters.
  */
+import { isPlainObject } from '../json.js';
 import type { ReportRepository } from '../../store/report-repository.js';
 import type { ReportRunner } from '../../store/report-query.js';
 import { errors, describeValue } from '../errors.js';
@@ -48,9 +49,6 @@ export interface ReportServiceOptions {
   readonly clock?: () => Date;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function assertReportId(id: unknown): asserts id is string {
   if (typeof id !== 'string' || !REPORT_ID_PATTERN.test(id)) {
