@@ -11,12 +11,15 @@ import { createRecordService, type RecordService } from '../domain/record-servic
 import { inputSchema, recordSchema, type JsonSchema, type WriteMode } from '../domain/schemas.js';
 import { compileRecordValidators, createAjv, type RecordValidator } from '../domain/validation.js';
 import type { Store } from '../store/store.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 
 export interface ObjectSchemas extends Record<WriteMode, JsonSchema> {
   readonly record: JsonSchema;
 }
 
 export interface ApiContext {
+  /** The one Ajv instance: record validators and every route's request-body schema compile here. */
+  readonly ajv: Ajv2020;
   readonly store: Store;
   readonly accessKeys: AccessKeyService;
   readonly services: { readonly companies: RecordService; readonly people: RecordService };
@@ -38,6 +41,7 @@ export function createApiContext(store: Store, accessKeys: AccessKeyService): Ap
   const ajv = createAjv();
   const schemas = { Company: objectSchemas(Company), Person: objectSchemas(Person) };
   return {
+    ajv,
     store,
     accessKeys,
     services: {

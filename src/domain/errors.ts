@@ -39,6 +39,12 @@ export class ApiError extends Error {
     message: string,
     /** Extra response headers, e.g. `Allow` on a 405. */
     readonly headers: Record<string, string> = {},
+    /** The field at fault, when there is one (the NXT surface reports it per record). */
+    readonly field?: string,
+    /** The value at fault, as the client sent it. */
+    readonly invalidValue?: unknown,
+    /** The envelope's `data` on surfaces that carry details there (per-record errors of a batch). */
+    readonly data?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';

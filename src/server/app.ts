@@ -26,8 +26,7 @@ import { loadSeedSpec, packageVersion } from '../spec.js';
 import type { Store } from '../store/store.js';
 import { registerAuthentication } from './auth.js';
 import { registerJsonBodyParser } from './body-parser.js';
-import { BODY_LIMIT_BYTES, handleError } from './error-handler.js';
-import { failure } from './envelope.js';
+import { BODY_LIMIT_BYTES, handleError, sendFailure } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { registerRoutes } from './route-spec.js';
 import { checkSeedConformance } from './seed-conformance.js';
@@ -80,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           const apiError = principal
             ? errors.badRequest(`Malformed request URL: ${error.message}`)
             : errors.unauthorized('Missing, invalid or revoked access key');
-          reply.code(apiError.statusCode).header('x-request-id', request.id).send(failure(request.id, apiError.code, apiError.message));
+          sendFailure(reply, request, apiError);
         });
     },
   });

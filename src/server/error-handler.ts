@@ -3,9 +3,9 @@
  * internal messages go to the log under the request id, never to the client.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, errors } from '../domain/errors.js';
+import { ApiError, ErrorCodes, errors } from '../domain/errors.js';
 import { StoreError } from '../store/database.js';
-import { failure } from './envelope.js';
+import { failure, surfaceOf } from './envelope.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -44,5 +44,24 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   } else if (apiError !== error) {
     request.log.debug({ err: error }, 'client error');
   }
-  reply.code(apiError.statusCode).headers(apiError.headers).send(failure(request.id, apiError.code, apiError.message));
+  sendFailure(reply, request, apiError);
+}
+
+/**
+ * Sends an ApiError as the failure envelope of the request's surface. The NXT surfaces answer as
+ * real Gainsight does: 401 says only "Unauthorized", and "no record matches" is a 400.
+ */
+export function sendFailure(reply: FastifyReply, request: FastifyRequest, apiError: ApiError): void {
+  const surface = surfaceOf(request.url);
+  let { statusCode } = apiError;
+  let message = apiError.message;
+  if (surface === 'nxt') {
+    if (apiError.code === ErrorCodes.unauthorized) message = 'Unauthorized';
+    if (apiError.code === ErrorCodes.notFound) statusCode = 400;
+  }
+  reply
+    .code(statusCode)
+    .header('x-request-id', request.id)
+    .headers(apiError.headers)
+    .send(failure(surface, request.id, apiError.code, message, apiError.data ?? null));
 }

@@ -4,7 +4,7 @@
  * components are emitted as `$ref`s (found by identity), so the document stays readable.
  */
 import type { JsonSchema } from '../domain/schemas.js';
-import { failureSchema, successSchema } from './envelope.js';
+import { failureSchema, nxtFailureSchema, successSchema, surfaceOf } from './envelope.js';
 import type { RouteSpec } from './route-spec.js';
 
 const RESPONSES: Record<number, { name: string; description: string }> = {
@@ -44,12 +44,15 @@ export function buildOpenApiDocument({ seed, version, routes, components }: Open
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
+    const surface = surfaceOf(route.path);
+    // NXT operations answer failures in the six-key envelope: their own response components.
+    const responsePrefix = surface === 'nxt' ? 'Nxt' : '';
     const responses: Record<string, unknown> = {
       '200': {
         description: route.response.description,
         content: {
           'application/json': {
-            schema: 'data' in route.response ? referencing(successSchema(route.response.data)) : referencing(route.response.raw),
+            schema: 'data' in route.response ? referencing(successSchema(surface, route.response.data)) : referencing(route.response.raw),
           },
           ...('alternatives' in route.response
             ? Object.fromEntries(Object.entries(route.response.alternatives ?? {}).map(([type, schema]) => [type, { schema }]))
@@ -61,7 +64,7 @@ export function buildOpenApiDocument({ seed, version, routes, components }: Open
     if (route.access !== 'public') statuses.add(401);
     statuses.add(503);
     for (const status of [...statuses].sort()) {
-      responses[String(status)] = { $ref: `#/components/responses/${RESPONSES[status]!.name}` };
+      responses[String(status)] = { $ref: `#/components/responses/${responsePrefix}${RESPONSES[status]!.name}` };
     }
     const operation: Record<string, unknown> = {
       operationId: route.operationId,
@@ -111,11 +114,12 @@ export function buildOpenApiDocument({ seed, version, routes, components }: Open
         // The seed's generic envelope, kept under its seed name.
         ApiResponse: (seedComponents.schemas as Record<string, unknown> | undefined)?.ApiResponse,
         ErrorResponse: failureSchema,
+        NxtErrorResponse: nxtFailureSchema,
       },
       responses: Object.fromEntries(
-        Object.values(RESPONSES).map(({ name, description }) => [
-          name,
-          { description, content: { 'application/json': { schema: refOf('ErrorResponse') } } },
+        Object.values(RESPONSES).flatMap(({ name, description }) => [
+          [name, { description, content: { 'application/json': { schema: refOf('ErrorResponse') } } }],
+          [`Nxt${name}`, { description, content: { 'application/json': { schema: refOf('NxtErrorResponse') } } }],
         ]),
       ),
     },

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../domain/errors.js';
 import type { JsonSchema } from '../domain/schemas.js';
-import { failureSchema, success, successSchema } from './envelope.js';
+import { failureSchemaOf, success, successSchema, surfaceOf } from './envelope.js';
 import { negotiate } from './negotiate.js';
 
 /** `public`: no key (health, docs); `read`: any key; `write`: a key that is not read-only. */
@@ -57,6 +57,7 @@ export function toFastifyUrl(path: string): string {
 export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[]): void {
   for (const route of routes) {
     const enveloped = 'data' in route.response;
+    const surface = surfaceOf(route.path);
     const offered = ['application/json', ...Object.keys(('alternatives' in route.response && route.response.alternatives) || {})];
     app.route({
       method: route.method,
@@ -64,9 +65,9 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
       config: { access: route.access },
       schema: {
         response: {
-          ...(enveloped ? { 200: successSchema((route.response as { data: JsonSchema }).data) } : {}),
-          '4xx': failureSchema,
-          '5xx': failureSchema,
+          ...(enveloped ? { 200: successSchema(surface, (route.response as { data: JsonSchema }).data) } : {}),
+          '4xx': failureSchemaOf(surface),
+          '5xx': failureSchemaOf(surface),
         },
       },
       handler: enveloped
@@ -75,7 +76,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
             if (accept !== undefined && accept !== '*/*' && !negotiate(accept, offered)) throw errors.notAcceptable(offered);
             const data = await route.handler(request, reply);
             // A handler that sent another representation itself (CSV) returns the reply.
-            return reply.sent ? reply : success(request.id, data);
+            return reply.sent ? reply : success(surface, request.id, data);
           }
         : route.handler,
     });
@@ -102,7 +103,7 @@ function registerMethodNotAllowed(app: FastifyInstance, routes: readonly RouteSp
       method: missing,
       url: toFastifyUrl(path),
       config: { access },
-      schema: { response: { '4xx': failureSchema } },
+      schema: { response: { '4xx': failureSchemaOf(surfaceOf(path)) } },
       handler: async (request) => {
         throw errors.methodNotAllowed(request.method, path, allowed);
       },
