@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
+import { Company } from '../src/domain/objects/index.js';
 import { buildApp } from '../src/server/app.js';
 import { seedDatabase } from '../src/seed/generator.js';
 import { openStore } from '../src/store/store.js';
@@ -45,14 +46,14 @@ async function time(work: () => Promise<unknown>): Promise<number[]> {
 
 const store = await openStore({ url: values.db!, sqliteSynchronous: 'normal' });
 await store.migrate();
-const existing = await store.companies.count();
+const existing = await store.records(Company).count();
 if (existing < companies) {
   const started = performance.now();
   console.error(`seeding ${companies - existing} companies into ${store.dialect}...`);
   await seedDatabase(store, { companies: companies - existing, people: 0, randomSeed: `bench-${existing}`, baseDate: new Date().toISOString().slice(0, 10) });
   console.error(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
-const total = await store.companies.count();
+const total = await store.records(Company).count();
 const app = await buildApp({ store, bootstrapKey: KEY });
 const db = store.database.db;
 const today = new Date().toISOString().slice(0, 10);

@@ -18,6 +18,7 @@ export const ErrorCodes = {
   invalidValue: 'GSOBJ_1008',
   notFound: 'GSOBJ_1011',
   unknownReference: 'GSOBJ_PEOPLE1001',
+  unknownObject: 'GSAPI_4001',
   badRequest: 'GSAPI_4000',
   forbidden: 'GSAPI_4030',
   routeNotFound: 'GSAPI_4040',
@@ -64,51 +65,61 @@ export function describeValue(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** A 400 about one field's value: the message names the field, the error carries it and the value. */
+function fieldError(code: ErrorCode, field: string, message: string, value?: unknown): ApiError {
+  return new ApiError(400, code, message, {}, field, value);
+}
+
 export const errors = {
   unauthorized: (why: string) => new ApiError(401, ErrorCodes.unauthorized, why),
   forbidden: (why: string) => new ApiError(403, ErrorCodes.forbidden, why),
 
-  valueTooLong: (field: string, max: number, length: number) =>
-    new ApiError(
-      400,
+  valueTooLong: (field: string, max: number, length: number, value?: unknown) =>
+    fieldError(
       ErrorCodes.valueTooLong,
+      field,
       `Field exceeds maximum allowed length (${field}: ${length} characters, at most ${max} allowed)`,
+      value,
     ),
   unknownField: (field: string, suggestion?: string) =>
-    new ApiError(
-      400,
-      ErrorCodes.invalidField,
-      `Invalid field (${field}): no such field` + (suggestion ? `; did you mean ${suggestion}?` : ''),
-    ),
+    fieldError(ErrorCodes.invalidField, field, `Invalid field (${field}): no such field` + (suggestion ? `; did you mean ${suggestion}?` : '')),
   readOnlyField: (field: string) =>
-    new ApiError(400, ErrorCodes.invalidField, `Invalid field (${field}): the field is read-only and set by the server`),
+    fieldError(ErrorCodes.invalidField, field, `Invalid field (${field}): the field is read-only and set by the server`),
   invalidGsid: (field: string, value: unknown) =>
-    new ApiError(
-      400,
+    fieldError(
       ErrorCodes.invalidGsid,
+      field,
       `Either the Gainsight ID is invalid or missing (${field} = ${describeValue(value)}): expected 36 upper-case letters and digits`,
+      value,
     ),
   invalidDateTime: (field: string, value: unknown) =>
-    new ApiError(
-      400,
+    fieldError(
       ErrorCodes.invalidDateTime,
+      field,
       `Invalid dateTime format (${field} = ${describeValue(value)}): expected an ISO 8601 date-time such as 2026-01-31T12:00:00Z`,
+      value,
     ),
   invalidDate: (field: string, value: unknown) =>
-    new ApiError(
-      400,
+    fieldError(
       ErrorCodes.invalidDate,
+      field,
       `Invalid date format (${field} = ${describeValue(value)}): expected a real calendar date as YYYY-MM-DD`,
+      value,
     ),
   requiredValue: (field: string, problem: string) =>
-    new ApiError(400, ErrorCodes.requiredValue, `Invalid field value (${field}): ${problem}`),
-  invalidValue: (field: string, problem: string) =>
-    new ApiError(400, ErrorCodes.invalidValue, `Invalid field value (${field}): ${problem}`),
+    fieldError(ErrorCodes.requiredValue, field, `Invalid field value (${field}): ${problem}`, null),
+  invalidValue: (field: string, problem: string, value?: unknown) =>
+    fieldError(ErrorCodes.invalidValue, field, `Invalid field value (${field}): ${problem}`, value),
   notFound: (objectName: string, id: string) =>
     new ApiError(404, ErrorCodes.notFound, `No ${objectName} record matches Gsid ${id}`),
   notFoundReport: (id: string) => new ApiError(404, ErrorCodes.notFound, `No report with id ${describeValue(id)}`),
+  /** A batch update whose criteria select nothing (the NXT surface's "create or update" relies on it). */
+  noEntityMatches: (where: string) =>
+    new ApiError(404, ErrorCodes.notFound, `No entity matches the given criteria (${where})`, {}, where),
   unknownReference: (field: string, objectName: string, id: string) =>
-    new ApiError(400, ErrorCodes.unknownReference, `Invalid field value (${field}): no ${objectName} with Gsid ${id} exists`),
+    fieldError(ErrorCodes.unknownReference, field, `Invalid field value (${field}): no ${objectName} with Gsid ${id} exists`, id),
+  /** The NXT surface's answer for an object name it does not know, worded as Gainsight words it. */
+  unknownObject: (name: string) => new ApiError(400, ErrorCodes.unknownObject, 'Requested object not found.', {}, 'object', name),
   conflict: (why: string) => new ApiError(409, ErrorCodes.conflict, why),
   badRequest: (why: string) => new ApiError(400, ErrorCodes.badRequest, why),
   routeNotFound: (method: string, url: string) =>

@@ -1,16 +1,46 @@
 /**
- * The object model is data: an object (Company, Person, ...) is a list of field descriptions.
- * Validation schemas, storage columns, the OpenAPI document, presenters and (later) describe
- * metadata and query compilation all read these descriptions, so a new field is one line here
- * (plus a migration that adds its column).
+ * The object model is data: an object (Company, Person, gsuser, ...) is a list of field
+ * descriptions. Storage tables and columns, validation schemas, the OpenAPI document, presenters,
+ * describe metadata and query compilation all read these descriptions, so a new field is one line
+ * and a new object is one description added to the registry (`objects/index.ts`).
+ *
+ * One object is seen through two surfaces, each with its own view of it (`viewOf`):
+ * - the seed surface (`/v1/companies`, `/v1/people`) shows the seed's fields under the seed's names;
+ * - the NXT surface (`/v1/data/objects/...`) shows Gainsight's fields under Gainsight's names
+ *   (the seed's `LifecycleStage` is NXT's `Stage`: one column, two names).
+ * A view is itself an ObjectDescription over the same table, so everything generic over
+ * descriptions (repositories, validators, filters) works on either view unchanged.
  */
 
 /** The value types a field can have. `gsid` is a Gainsight id (own id or a reference). */
-export type FieldType = 'gsid' | 'string' | 'email' | 'number' | 'integer' | 'date' | 'datetime';
+export type FieldType = 'gsid' | 'string' | 'email' | 'number' | 'integer' | 'date' | 'datetime' | 'boolean';
+
+/** Gainsight's data types, as the describe metadata reports them. */
+export type DataType =
+  | 'GSID'
+  | 'STRING'
+  | 'EMAIL'
+  | 'URL'
+  | 'RICHTEXTAREA'
+  | 'NUMBER'
+  | 'CURRENCY'
+  | 'PERCENTAGE'
+  | 'DATE'
+  | 'DATETIME'
+  | 'BOOLEAN';
+
+export type Surface = 'seed' | 'nxt';
+
+/** What deleting a referenced record does to the records that point at it. */
+export type OnDelete = 'restrict' | 'cascade' | 'setNull';
 
 export interface FieldSpec {
   readonly type: FieldType;
   readonly description: string;
+  /** Gainsight's data type when it says more than `type` (CURRENCY, URL, ...). */
+  readonly dataType?: DataType;
+  /** Display label; derived from the name when absent (`RenewalDate` -> `Renewal Date`). */
+  readonly label?: string;
   /** Must be present (and non-empty) on create, and can never be cleared. */
   readonly required?: boolean;
   /** Set by the server; clients may read it but never send it. */
@@ -19,12 +49,25 @@ export interface FieldSpec {
   readonly maxLength?: number;
   readonly minimum?: number;
   readonly maximum?: number;
-  /** For `gsid` fields that point at another object. */
+  /** For `gsid` fields that point at another object (a lookup), by its registry name. */
   readonly references?: string;
+  /** What deleting the referenced record does to this field's record (default `setNull`). */
+  readonly onDelete?: OnDelete;
   /** Unique among all records of the object, compared case-insensitively. */
   readonly uniqueIgnoringCase?: boolean;
   /** Storage column; derived from the field name (snake_case) when absent. */
   readonly column?: string;
+  /** False: not on the seed surface (fields the seed spec does not have). */
+  readonly seed?: boolean;
+  /** False: not on the NXT surface. A string: the field's name there. */
+  readonly nxt?: boolean | string;
+  /** Worth an index of its own (fields clients look records up by). */
+  readonly indexed?: boolean;
+  /**
+   * Setting this reference also records the relationship in a link object (a person's seed
+   * `CompanyId` is always one of its `company_person` links). Names are the link object's fields.
+   */
+  readonly links?: { readonly object: string; readonly self: string; readonly target: string };
 }
 
 export const DEFAULT_STRING_MAX_LENGTH = 255;
@@ -34,17 +77,44 @@ export const MAX_AMOUNT = 1e15;
 export const MAX_INTEGER = 2_147_483_647;
 
 export interface FieldDescription extends FieldSpec {
+  /** The field's name on the view it belongs to. */
   readonly name: string;
+  /** The field's name on the canonical description (the registry's). */
+  readonly key: string;
   readonly column: string;
+  readonly label: string;
+  readonly dataType: DataType;
 }
 
-export interface ObjectDescription<F extends Record<string, FieldSpec> = Record<string, FieldSpec>> {
-  /** API name, e.g. `Company`. */
+/**
+ * Write-only fields that are resolved to a lookup instead of being stored: Pipedream sends
+ * `CSMFirstName` + `CSMLastName` meaning "the gsuser with that first and last name".
+ */
+export interface HelperLookup {
+  /** The lookup field that gets set. */
+  readonly target: string;
+  /** The object searched. */
+  readonly object: string;
+  /** Helper field sent by the client -> field of the searched object it must equal. */
+  readonly match: Readonly<Record<string, string>>;
+}
+
+/** An index over fields, in order; `name` keeps the name an earlier migration gave it. */
+export interface IndexDefinition {
+  readonly fields: readonly string[];
+  readonly name?: string;
+}
+
+export interface ObjectDescription {
+  /** Registry name and NXT object name, e.g. `Company`, `company_person`. */
   readonly name: string;
   /** Plural used in messages and paths, e.g. `companies`. */
   readonly plural: string;
+  readonly label: string;
+  readonly labelPlural: string;
+  readonly description: string;
+  readonly objectType: 'STANDARD' | 'CUSTOM';
   readonly table: string;
-  readonly specs: F;
   readonly fields: readonly FieldDescription[];
   readonly fieldByName: ReadonlyMap<string, FieldDescription>;
   /** Fields a client may send. */
@@ -54,6 +124,17 @@ export interface ObjectDescription<F extends Record<string, FieldSpec> = Record<
    * neither name nor email would be an unusable blank row).
    */
   readonly atLeastOneOf: readonly string[];
+  /** Field names whose values together are unique (`company_person`: one link per pair). */
+  readonly uniqueTogether: readonly (readonly string[])[];
+  /** Further indexes (sort and filter paths clients use). */
+  readonly indexes: readonly IndexDefinition[];
+  readonly helperLookups: readonly HelperLookup[];
+  /** On create, `Name` defaults to these fields joined with a space (`FirstName LastName`). */
+  readonly nameFrom?: readonly string[];
+  /** Which surface this view is for; undefined on the canonical description. */
+  readonly surface?: Surface;
+  /** The canonical description (itself, on the canonical one). */
+  readonly canonical: ObjectDescription;
 }
 
 /** `CSMName` -> `csm_name`, `OriginalContractDate` -> `original_contract_date`, `ARR` -> `arr`. */
@@ -64,47 +145,128 @@ export function toSnakeCase(name: string): string {
     .toLowerCase();
 }
 
-export function defineObject<const F extends Record<string, FieldSpec>>(definition: {
+/** `RenewalDate` -> `Renewal Date`, `Company_ID` -> `Company ID`, `ARR` -> `ARR`. */
+export function toLabel(name: string): string {
+  return name
+    .replace(/_/g, ' ')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const DATA_TYPES: Record<FieldType, DataType> = {
+  gsid: 'GSID',
+  string: 'STRING',
+  email: 'EMAIL',
+  number: 'NUMBER',
+  integer: 'NUMBER',
+  date: 'DATE',
+  datetime: 'DATETIME',
+  boolean: 'BOOLEAN',
+};
+
+export interface ObjectDefinition {
   name: string;
   plural: string;
+  label?: string;
+  labelPlural?: string;
+  description: string;
+  objectType?: 'STANDARD' | 'CUSTOM';
   table: string;
-  fields: F;
-  atLeastOneOf?: readonly (keyof F & string)[];
-}): ObjectDescription<F> {
+  fields: Record<string, FieldSpec>;
+  atLeastOneOf?: readonly string[];
+  uniqueTogether?: readonly (readonly string[])[];
+  indexes?: readonly IndexDefinition[];
+  helperLookups?: readonly HelperLookup[];
+  nameFrom?: readonly string[];
+}
+
+function assemble(
+  definition: ObjectDefinition,
+  fields: FieldDescription[],
+  surface: Surface | undefined,
+  canonical: ObjectDescription | undefined,
+): ObjectDescription {
+  const byKey = new Map(fields.map((field) => [field.key, field.name]));
+  const rename = (names: readonly string[]) => names.filter((name) => byKey.has(name)).map((name) => byKey.get(name)!);
+  const description: ObjectDescription = {
+    name: definition.name,
+    plural: definition.plural,
+    label: definition.label ?? toLabel(definition.name),
+    labelPlural: definition.labelPlural ?? `${definition.label ?? toLabel(definition.name)}s`,
+    description: definition.description,
+    objectType: definition.objectType ?? 'STANDARD',
+    table: definition.table,
+    fields,
+    fieldByName: new Map(fields.map((field) => [field.name, field])),
+    writableFields: fields.filter((field) => !field.readOnly),
+    atLeastOneOf: rename(definition.atLeastOneOf ?? []),
+    uniqueTogether: (definition.uniqueTogether ?? []).map(rename),
+    indexes: (definition.indexes ?? []).map((index) => ({ ...index, fields: rename(index.fields) })),
+    helperLookups: (definition.helperLookups ?? []).filter((helper) => byKey.has(helper.target)).map((helper) => ({
+      ...helper,
+      target: byKey.get(helper.target)!,
+    })),
+    nameFrom: definition.nameFrom && byKey.has('Name') ? rename(definition.nameFrom) : undefined,
+    surface,
+    canonical: canonical!,
+  };
+  // The canonical description points at itself.
+  if (!canonical) (description as { canonical: ObjectDescription }).canonical = description;
+  return description;
+}
+
+const views = new WeakMap<ObjectDescription, Map<Surface, ObjectDescription>>();
+const definitions = new WeakMap<ObjectDescription, ObjectDefinition>();
+
+export function defineObject(definition: ObjectDefinition): ObjectDescription {
   const fields = Object.entries(definition.fields).map(
     ([name, spec]): FieldDescription => ({
       ...spec,
       maxLength: spec.maxLength ?? (isTextType(spec.type) && spec.type !== 'gsid' ? DEFAULT_STRING_MAX_LENGTH : undefined),
       name,
+      key: name,
       column: spec.column ?? toSnakeCase(name),
+      label: spec.label ?? toLabel(name),
+      dataType: spec.dataType ?? DATA_TYPES[spec.type],
     }),
   );
-  return {
-    name: definition.name,
-    plural: definition.plural,
-    table: definition.table,
-    specs: definition.fields,
-    fields,
-    fieldByName: new Map(fields.map((field) => [field.name, field])),
-    writableFields: fields.filter((field) => !field.readOnly),
-    atLeastOneOf: definition.atLeastOneOf ?? [],
-  };
+  const object = assemble(definition, fields, undefined, undefined);
+  definitions.set(object, definition);
+  return object;
+}
+
+/** The object as one surface shows it: that surface's fields, under that surface's names. */
+export function viewOf(object: ObjectDescription, surface: Surface): ObjectDescription {
+  const canonical = object.canonical;
+  let perSurface = views.get(canonical);
+  if (!perSurface) views.set(canonical, (perSurface = new Map()));
+  let view = perSurface.get(surface);
+  if (!view) {
+    const fields = canonical.fields
+      .filter((field) => (surface === 'seed' ? field.seed !== false : field.nxt !== false))
+      .map((field) => {
+        const name = surface === 'nxt' && typeof field.nxt === 'string' ? field.nxt : field.key;
+        return name === field.name ? field : { ...field, name, label: field.label === toLabel(field.key) ? toLabel(name) : field.label };
+      });
+    view = assemble(definitions.get(canonical)!, fields, surface, canonical);
+    perSurface.set(surface, view);
+  }
+  return view;
 }
 
 export function isTextType(type: FieldType): boolean {
   return type === 'string' || type === 'email' || type === 'gsid';
 }
 
-/** The TypeScript type of a field's value, derived from its description. */
-type ValueOf<S extends FieldSpec> = S['type'] extends 'number' | 'integer' ? number : string;
-
-/** A stored record as the API presents it: fields without a value are absent, never null. */
-export type RecordOf<O extends ObjectDescription> = {
-  -readonly [K in keyof O['specs']]?: ValueOf<O['specs'][K]>;
-} & { Gsid: string; CreatedDate: string; ModifiedDate: string };
+export function isNumericType(type: FieldType): boolean {
+  return type === 'number' || type === 'integer';
+}
 
 /** Field values as the store receives them: `null` clears a field. */
-export type FieldValues = Record<string, string | number | null>;
+export type FieldValue = string | number | boolean | null;
+export type FieldValues = Record<string, FieldValue>;
 
 /**
  * Finds the field a client probably meant when it sent an unknown one: same name in another
@@ -113,4 +275,16 @@ export type FieldValues = Record<string, string | number | null>;
 export function suggestField(object: ObjectDescription, unknown: string): string | undefined {
   const lower = unknown.toLowerCase();
   return object.fields.find((field) => field.name.toLowerCase() === lower)?.name;
+}
+
+/**
+ * The NXT name rule: a field name matches exactly, else ignoring case when exactly one field
+ * matches that way (`Arr` -> `ARR`, `gsid` -> `Gsid`).
+ */
+export function matchFieldName(object: ObjectDescription, name: string): FieldDescription | undefined {
+  const exact = object.fieldByName.get(name);
+  if (exact) return exact;
+  const lower = name.toLowerCase();
+  const candidates = object.fields.filter((field) => field.name.toLowerCase() === lower);
+  return candidates.length === 1 ? candidates[0] : undefined;
 }

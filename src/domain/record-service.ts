@@ -1,16 +1,23 @@
 /**
- * The semantics of records, shared by every object: ids and timestamps are the server's, PUT and
- * PATCH change only the fields they name. References and uniqueness are enforced by the database
- * (foreign key, unique index), never by a read-then-write here, so they hold with many nodes;
- * violations come back as 400/409 naming the field.
+ * The semantics of records, shared by every object and both surfaces: ids and timestamps are the
+ * server's, PUT and PATCH change only the fields they name, a batch is written whole or not at
+ * all. References and uniqueness are enforced by the database (foreign key, unique index), never
+ * by a read-then-write here, so they hold with many nodes; violations come back as 400/409
+ * naming the field.
  */
-import { StoreError } from '../store/database.js';
-import type { Page, RecordRepository, StoredRecord } from '../store/record-repository.js';
-import { UNIQUE_KEY_SUFFIX } from '../store/record-repository.js';
 import { errors, describeValue } from './errors.js';
 import { isGsid, newGsid } from './gsid.js';
-import { assertAtLeastOne } from './validation.js';
 import type { FieldValues, ObjectDescription } from './object-model.js';
+import {
+  NoMatchError,
+  StoreError,
+  type Equals,
+  type MatchingUpdate,
+  type Page,
+  type RecordRepository,
+  type StoredRecord,
+} from './persistence.js';
+import { assertAtLeastOne } from './validation.js';
 
 export interface Referrer {
   /** The repository whose records point at this object. */
@@ -28,17 +35,26 @@ export interface RecordServiceOptions {
 export interface ListOptions {
   readonly pageNumber: number;
   readonly pageSize: number;
-  readonly equals?: Readonly<Record<string, string | number>>;
+  readonly equals?: Equals;
 }
 
 export interface RecordService {
   readonly object: ObjectDescription;
   create(values: FieldValues): Promise<StoredRecord>;
+  /** Creates every record or none; answers them in input order. */
+  createMany(values: readonly FieldValues[]): Promise<StoredRecord[]>;
   get(gsid: string): Promise<StoredRecord>;
   /** PUT and PATCH: applies the given fields (null clears one) and keeps the others. */
   update(gsid: string, changes: FieldValues): Promise<StoredRecord>;
-  delete(gsid: string): Promise<{ Gsid: string }>;
+  /**
+   * Each update changes every record whose fields equal its `equals`; all or nothing. An update
+   * that matches no record fails the batch with GSOBJ_1011 naming its index.
+   */
+  updateMatching(updates: readonly MatchingUpdate[]): Promise<string[][]>;
+  /** `detach`: clear references that would refuse the delete, instead of refusing it (NXT). */
+  delete(gsid: string, options?: { detach?: boolean }): Promise<{ Gsid: string }>;
   list(options: ListOptions): Promise<Page>;
+  findGsids(equals: Equals, limit: number): Promise<string[]>;
 }
 
 /** Throws GSOBJ_1004 unless `value` is a well-formed Gsid. */
@@ -53,15 +69,19 @@ export function createRecordService(repository: RecordRepository, options: Recor
 
   /** Translates constraint violations into client errors naming the field. */
   function translate(error: unknown, values: FieldValues): never {
+    if (error instanceof NoMatchError) {
+      throw errors.noEntityMatches(`records[${error.index}]`);
+    }
     if (!(error instanceof StoreError)) throw error;
     const { failure } = error;
-    if (failure.kind === 'unique') {
-      const field = object.fields.find((f) => f.uniqueIgnoringCase && failure.detail.includes(f.column + UNIQUE_KEY_SUFFIX));
-      if (field) {
-        throw errors.conflict(
-          `Duplicate value (${field.name} = ${describeValue(values[field.name])}): another ${object.name} already has it (compared ignoring case)`,
-        );
-      }
+    if (failure.kind === 'unique' && failure.fields) {
+      const fields = failure.fields;
+      const shown = fields.map((name) => describeValue(values[name])).join(', ');
+      const ignoringCase = fields.some((name) => object.fieldByName.get(name)?.uniqueIgnoringCase);
+      throw errors.conflict(
+        `Duplicate value (${fields.join(', ')} = ${shown}): another ${object.name} already has it` +
+          (ignoringCase ? ' (compared ignoring case)' : ''),
+      );
     }
     if (failure.kind === 'foreignKey') {
       const field = referenceFields.find((f) => typeof values[f.name] === 'string');
@@ -71,18 +91,41 @@ export function createRecordService(repository: RecordRepository, options: Recor
     throw error;
   }
 
+  /** The stored form of a new record: the server's id and timestamps, and derived defaults. */
+  function newRecord(values: FieldValues, now: Date): FieldValues {
+    const timestamp = now.toISOString();
+    const record: FieldValues = { ...values, Gsid: newGsid(now.getTime()), CreatedDate: timestamp, ModifiedDate: timestamp };
+    if (object.nameFrom && (record.Name === undefined || record.Name === null)) {
+      const parts = object.nameFrom.map((name) => record[name]).filter((part) => typeof part === 'string' && part.trim() !== '');
+      if (parts.length > 0) record.Name = parts.join(' ');
+    }
+    return record;
+  }
+
+  /** Every failed batch names the record at fault; a single value names only the field. */
+  const firstReference = (values: readonly FieldValues[]) =>
+    values.find((v) => referenceFields.some((f) => typeof v[f.name] === 'string')) ?? values[0] ?? {};
+
   return {
     object,
 
     async create(values) {
-      const now = clock();
-      const timestamp = now.toISOString();
-      const record = { ...values, Gsid: newGsid(now.getTime()), CreatedDate: timestamp, ModifiedDate: timestamp };
       try {
-        return await repository.insert(record);
+        return await repository.insert(newRecord(values, clock()));
       } catch (error) {
         translate(error, values);
       }
+    },
+
+    async createMany(values) {
+      const now = clock();
+      const records = values.map((v) => newRecord(v, now));
+      try {
+        await repository.insertMany(records);
+      } catch (error) {
+        translate(error, firstReference(values));
+      }
+      return records as StoredRecord[];
     },
 
     async get(gsid) {
@@ -105,9 +148,18 @@ export function createRecordService(repository: RecordRepository, options: Recor
       return updated;
     },
 
-    async delete(gsid) {
+    async updateMatching(updates) {
+      const at = clock().toISOString();
       try {
-        if (!(await repository.delete(gsid))) throw errors.notFound(object.name, gsid);
+        return await repository.updateMatching(updates.map(({ equals, changes }) => ({ equals, changes: { ...changes, ModifiedDate: at } })));
+      } catch (error) {
+        translate(error, firstReference(updates.map((u) => u.changes)));
+      }
+    },
+
+    async delete(gsid, deleteOptions = {}) {
+      try {
+        if (!(await repository.delete(gsid, deleteOptions))) throw errors.notFound(object.name, gsid);
       } catch (error) {
         if (error instanceof StoreError && error.failure.kind === 'foreignKey') {
           const counts = await Promise.all(
@@ -127,5 +179,7 @@ export function createRecordService(repository: RecordRepository, options: Recor
     list({ pageNumber, pageSize, equals }) {
       return repository.list({ equals, offset: pageNumber * pageSize, limit: pageSize });
     },
+
+    findGsids: (equals, limit) => repository.findGsids(equals, limit),
   };
 }

@@ -8,8 +8,12 @@ import { GSID_PATTERN } from './gsid.js';
 
 export type JsonSchema = Record<string, unknown>;
 
-/** How a body is applied: `create` (POST), `replace` (PUT: fields given, `Name` required), `patch` (merge patch). */
-export type WriteMode = 'create' | 'replace' | 'patch';
+/**
+ * How a body is applied: `create` (POST), `replace` (PUT: fields given, `Name` required), `patch`
+ * (merge patch: null clears), and `insert` (the NXT surface's insert: required fields needed,
+ * null in an optional field means no value, as Gainsight's clients send it).
+ */
+export type WriteMode = 'create' | 'replace' | 'patch' | 'insert';
 
 export function fieldSchema(field: FieldDescription): JsonSchema {
   const schema: JsonSchema = { description: field.description };
@@ -36,6 +40,9 @@ export function fieldSchema(field: FieldDescription): JsonSchema {
     case 'datetime':
       Object.assign(schema, { type: 'string', format: 'date-time' });
       break;
+    case 'boolean':
+      Object.assign(schema, { type: 'boolean' });
+      break;
   }
   if (field.maxLength !== undefined) schema.maxLength = field.maxLength;
   if (field.minimum !== undefined) schema.minimum = field.minimum;
@@ -60,7 +67,7 @@ export function inputSchema(object: ObjectDescription, mode: WriteMode): JsonSch
     const schema = fieldSchema(field);
     delete schema.readOnly;
     // In a merge patch `null` clears a field; required fields can never be cleared.
-    if (mode === 'patch' && !field.required) schema.type = [schema.type as string, 'null'];
+    if ((mode === 'patch' || mode === 'insert') && !field.required) schema.type = [schema.type as string, 'null'];
     properties[field.name] = schema;
   }
   const required = mode === 'patch' ? [] : object.writableFields.filter((f) => f.required).map((f) => f.name);

@@ -33,7 +33,7 @@ export function compileRecordValidators(ajv: Ajv2020, object: ObjectDescription)
     const validate = ajv.compile(inputSchema(object, mode));
     return (body) => validateRecord(object, mode, validate, body);
   };
-  return { create: compile('create'), replace: compile('replace'), patch: compile('patch') };
+  return { create: compile('create'), replace: compile('replace'), patch: compile('patch'), insert: compile('insert') };
 }
 
 function validateRecord(
@@ -53,7 +53,7 @@ function validateRecord(
       throw errors.invalidValue(name, 'text contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored');
     }
   }
-  if (mode === 'create') assertAtLeastOne(object, values);
+  if (mode === 'create' || mode === 'insert') assertAtLeastOne(object, values);
   return values;
 }
 
@@ -86,6 +86,7 @@ const TYPE_NAMES: Record<string, string> = {
   integer: 'an integer',
   date: 'a date string (YYYY-MM-DD)',
   datetime: 'a date-time string',
+  boolean: 'true or false',
 };
 
 function toApiError(object: ObjectDescription, body: Record<string, unknown>, error: ErrorObject): ApiError {

@@ -1,4 +1,5 @@
 /** The `serve --demo` data set: 50 named companies across industries and stages, 200 people. */
+import { Company, Person } from '../domain/objects/index.js';
 import type { Store } from '../store/store.js';
 import { seedDatabase, type SeedResult } from './generator.js';
 import { DEMO_COMPANY_NAMES } from './vocabulary.js';
@@ -8,7 +9,7 @@ export const DEMO_PEOPLE = 200;
 
 /** Loads the demo data into an empty database; returns undefined (and writes nothing) otherwise. */
 export async function loadDemoData(store: Store, today: Date = new Date()): Promise<SeedResult | undefined> {
-  const [companies, people] = await Promise.all([store.companies.count(), store.people.count()]);
+  const [companies, people] = await Promise.all([store.records(Company).count(), store.records(Person).count()]);
   if (companies > 0 || people > 0) return undefined;
   // Several nodes started with --demo at once: exactly one loads it.
   if (!(await store.claimOnce('demo_data_loaded'))) return undefined;

@@ -8,6 +8,7 @@
 import { addDays } from '../domain/dates.js';
 import { seededGsid } from '../domain/gsid.js';
 import type { FieldValues } from '../domain/object-model.js';
+import { Company, Person } from '../domain/objects/index.js';
 import type { Store } from '../store/store.js';
 import { createRandom, type Random } from './random.js';
 import {
@@ -114,7 +115,7 @@ const BULK_THRESHOLD = 50_000;
 export async function seedDatabase(store: Store, options: SeedOptions): Promise<SeedResult> {
   if (options.companies + options.people >= BULK_THRESHOLD) {
     options.onProgress?.('large seed: non-unique indexes are rebuilt at the end');
-    return store.bulkLoad([store.companies.object.table, store.people.object.table], () => generateAndInsert(store, options));
+    return store.bulkLoad([Company.table, Person.table], () => generateAndInsert(store, options));
   }
   return generateAndInsert(store, options);
 }
@@ -139,12 +140,12 @@ async function generateAndInsert(store: Store, options: SeedOptions): Promise<Se
       // Only a sample of companies is kept for people to point at, to bound memory.
       if (companies.length < 100_000) companies.push({ Gsid: row.Gsid as string, domain: `${slug(name)}.example.com` });
     }
-    await store.companies.insertMany(rows);
+    await store.records(Company).insertMany(rows);
     options.onProgress?.(`companies: ${Math.min(options.companies, start + chunkSize)}/${options.companies}`);
   }
 
   if (options.people > 0 && companies.length === 0) {
-    const existing = await store.companies.list({ offset: 0, limit: 100 });
+    const existing = await store.records(Company).list({ offset: 0, limit: 100 });
     for (const record of existing.records) companies.push({ Gsid: record.Gsid, domain: `${slug(String(record.Name))}.example.com` });
   }
 
@@ -154,7 +155,7 @@ async function generateAndInsert(store: Store, options: SeedOptions): Promise<Se
       const company = companies.length > 0 && random.chance(0.97) ? random.pick(companies) : undefined;
       rows.push(generatePerson(random, i, seedTag, company, clock++));
     }
-    await store.people.insertMany(rows);
+    await store.records(Person).insertMany(rows);
     options.onProgress?.(`people: ${Math.min(options.people, start + chunkSize)}/${options.people}`);
   }
   return { companies: options.companies, people: options.people };

@@ -17,6 +17,7 @@ const COMPATIBLE: Record<FieldType, { type: string; format?: string }> = {
   integer: { type: 'integer' },
   date: { type: 'string', format: 'date' },
   datetime: { type: 'string', format: 'date-time' },
+  boolean: { type: 'boolean' },
 };
 
 export function checkSeedConformance(

@@ -4,6 +4,9 @@
  * outside `sqlite.ts` and `postgres.ts` may contain dialect-specific SQL.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { StoreError, type StoreFailure } from '../domain/persistence.js';
+
+export { StoreError, type StoreFailure };
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -16,11 +19,6 @@ export interface ColumnTypes {
   readonly timestamp: string;
 }
 
-/** What went wrong in the database, as far as the API cares. */
-export type StoreFailure =
-  | { readonly kind: 'unique'; readonly detail: string }
-  | { readonly kind: 'foreignKey'; readonly detail: string }
-  | { readonly kind: 'unavailable'; readonly detail: string };
 
 export interface Database {
   // The schema is described by data (object descriptions), not by a static TypeScript interface.
@@ -54,17 +52,17 @@ export interface Database {
    * work right away instead of after autovacuum gets to the new rows).
    */
   refreshStatistics(tables: readonly string[]): Promise<void>;
+  /**
+   * Inside a transaction: waits for and takes the lock that serialises schema changes between
+   * nodes (PostgreSQL: a transaction-scoped advisory lock; SQLite's BEGIN IMMEDIATE already is one).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  lockSchema(trx: Kysely<any>): Promise<void>;
   /** Takes the migration lock (when the dialect needs one) and prepares the schema. */
   prepareSchema(): Promise<void>;
   close(): Promise<void>;
 }
 
-export class StoreError extends Error {
-  constructor(readonly failure: StoreFailure) {
-    super(`${failure.kind}: ${failure.detail}`);
-    this.name = 'StoreError';
-  }
-}
 
 /** Runs a database operation and rethrows expected failures as StoreError. */
 export async function classified<T>(database: Database, operation: () => Promise<T>): Promise<T> {

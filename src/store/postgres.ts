@@ -149,6 +149,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
       });
     },
+    lockSchema: async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${'gainsight-api:objects:' + (tableSchema ?? '')}))`.execute(trx);
+    },
     maintenance: async (work) => {
       const maintenancePool = watched(new pg.Pool({ ...poolConfig, max: 2 }), options);
       const maintenanceDb = new Kysely({ dialect: new PostgresDialect({ pool: maintenancePool }) });

@@ -1,47 +1,51 @@
 /**
- * Storage of one object's records, generic over its description: columns, the select list and
- * the key columns of case-insensitive unique fields all come from the field metadata. Rows come
- * back keyed by API field name; absent values are left out, never returned as null.
+ * Storage of one object's records, generic over its description (canonical or a surface's view):
+ * columns, the select list, the key columns of case-insensitive unique fields and the link rows
+ * of linking references all come from the field metadata. Rows come back keyed by the view's
+ * field names; absent values are left out, never returned as null.
  */
-import type { FieldValues, ObjectDescription } from '../domain/object-model.js';
-import type { Database } from './database.js';
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { GSID_LENGTH } from '../domain/gsid.js';
+import type { FieldDescription, FieldValues, ObjectDescription } from '../domain/object-model.js';
+import {
+  NoMatchError,
+  StoreError,
+  type Equals,
+  type RecordRepository,
+  type StoredRecord,
+} from '../domain/persistence.js';
+import { classified, type Database } from './database.js';
+import { indexesOf, UNIQUE_KEY_SUFFIX } from './object-tables.js';
 import { prepare, type PreparedQuery } from './prepared.js';
 
-/** A stored record keyed by API field name, with only the fields that hold a value. */
-export type StoredRecord = Record<string, string | number> & { Gsid: string };
+export { UNIQUE_KEY_SUFFIX };
 
-export interface ListQuery {
-  /** Equality filters on API field names. */
-  readonly equals?: Readonly<Record<string, string | number>>;
-  readonly offset: number;
-  readonly limit: number;
+/** The registry as the store sees it: every object, and each by name. */
+export interface ObjectCatalog {
+  readonly all: Iterable<ObjectDescription>;
+  lookUp(name: string): ObjectDescription | undefined;
 }
 
-export interface Page {
-  readonly records: StoredRecord[];
-  readonly totalCount: number;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Db = Kysely<any>;
+type Row = Record<string, string | number | null>;
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * The Gsid of the link a linking reference records: the time part of the linking record's Gsid
+ * plus a hash of the pair, so it is the same on every node and every run, and a seeded data set
+ * stays deterministic.
+ */
+export function linkGsid(targetGsid: string, selfGsid: string): string {
+  const digest = createHash('sha256').update(`${targetGsid}:${selfGsid}`).digest();
+  let id = selfGsid.slice(0, 9);
+  for (let i = 0; id.length < GSID_LENGTH; i++) id += ALPHABET[digest[i % digest.length]! % 36];
+  return id;
 }
 
-export interface RecordRepository {
-  readonly object: ObjectDescription;
-  insert(values: FieldValues): Promise<StoredRecord>;
-  /** Inserts many records in one statement per chunk; for seeding and bulk loads. */
-  insertMany(rows: readonly FieldValues[]): Promise<void>;
-  get(gsid: string): Promise<StoredRecord | undefined>;
-  /**
-   * Applies `changes` (null clears a field) and returns the updated record, if it exists. When
-   * `check` throws for the updated record, nothing is changed.
-   */
-  update(gsid: string, changes: FieldValues, check?: (record: StoredRecord) => void): Promise<StoredRecord | undefined>;
-  delete(gsid: string): Promise<boolean>;
-  list(query: ListQuery): Promise<Page>;
-  count(equals?: Readonly<Record<string, string | number>>): Promise<number>;
-}
-
-/** Suffix of the column that holds the lower-cased value of a case-insensitive unique field. */
-export const UNIQUE_KEY_SUFFIX = '_key';
-
-export function createRecordRepository(database: Database, object: ObjectDescription): RecordRepository {
+export function createRecordRepository(database: Database, object: ObjectDescription, catalog: ObjectCatalog): RecordRepository {
   const { db } = database;
   const table = object.table;
   const selection = object.fields.map((field) => `${field.column} as ${field.name}`);
@@ -51,11 +55,13 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
     return field.column;
   };
   const uniqueKeyFields = object.fields.filter((field) => field.uniqueIgnoringCase);
+  const booleanFields = object.fields.filter((field) => field.type === 'boolean');
+  const linking = object.fields.filter((field) => field.links);
 
   /** API field values -> column values, including the derived unique-key columns. */
-  function toColumns(values: FieldValues): Record<string, string | number | null> {
-    const row: Record<string, string | number | null> = {};
-    for (const [name, value] of Object.entries(values)) row[columnOf(name)] = value;
+  function toColumns(values: FieldValues): Row {
+    const row: Row = {};
+    for (const [name, value] of Object.entries(values)) row[columnOf(name)] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
     for (const field of uniqueKeyFields) {
       if (!(field.name in values)) continue;
       const value = values[field.name];
@@ -71,19 +77,80 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
       const value = row[field.name];
       if (value !== null && value !== undefined) record[field.name] = value;
     }
+    for (const field of booleanFields) if (field.name in record) record[field.name] = record[field.name] === 1 || record[field.name] === true;
     return record as StoredRecord;
   }
 
-  type Equals = Readonly<Record<string, string | number>> | undefined;
+  /** Which fields a unique violation is about, told by the index or column names in its detail. */
+  const uniqueKeys = indexesOf(object.canonical)
+    .filter((index) => index.unique)
+    .map((index) => {
+      const fields = index.columns.map((column) => {
+        const base = column.endsWith(UNIQUE_KEY_SUFFIX) ? column.slice(0, -UNIQUE_KEY_SUFFIX.length) : column;
+        return object.fields.find((field) => field.column === base)?.name ?? base;
+      });
+      return { index, fields };
+    });
+  async function guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await classified(database, operation);
+    } catch (error) {
+      if (error instanceof StoreError && error.failure.kind === 'unique' && !error.failure.fields) {
+        const { detail } = error.failure;
+        const key = uniqueKeys.find(
+          ({ index }) => detail.includes(index.name) || index.columns.every((column) => detail.includes(`${table}.${column}`)),
+        );
+        if (key) throw new StoreError({ ...error.failure, fields: key.fields });
+      }
+      throw error;
+    }
+  }
+
+  /** Records the links of linking references that `values` set (once per pair). */
+  async function writeLinks(executor: Db, gsid: string, values: FieldValues, at: string): Promise<void> {
+    for (const field of linking) {
+      const target = values[field.name];
+      if (typeof target !== 'string') continue;
+      await insertLinks(executor, field, [{ self: gsid, target, at }]);
+    }
+  }
+
+  async function insertLinks(executor: Db, field: FieldDescription, pairs: { self: string; target: string; at: string }[]): Promise<void> {
+    if (pairs.length === 0) return;
+    const link = catalog.lookUp(field.links!.object)!;
+    const selfColumn = link.fieldByName.get(field.links!.self)!.column;
+    const targetColumn = link.fieldByName.get(field.links!.target)!.column;
+    const rows = pairs.map(({ self, target, at }) => ({
+      gsid: linkGsid(target, self),
+      [selfColumn]: self,
+      [targetColumn]: target,
+      created_date: at,
+      modified_date: at,
+    }));
+    for (let start = 0; start < rows.length; start += 5000) {
+      await executor
+        .insertInto(link.table)
+        .values(rows.slice(start, start + 5000))
+        .onConflict((oc) => oc.columns([targetColumn, selfColumn]).doNothing())
+        .execute();
+    }
+  }
+
+  /** References to this object that would refuse its delete (a person's seed CompanyId). */
+  const restrictingReferences = [...catalog.all].flatMap((other) =>
+    other.fields
+      .filter((field) => field.references === object.canonical.name && field.onDelete === 'restrict')
+      .map((field) => ({ table: other.table, column: field.column })),
+  );
 
   const selectById = prepare<'gsid'>(db, ['gsid'], (p) => db.selectFrom(table).select(selection).where('gsid', '=', p('gsid')));
 
   // One prepared query per set of filtered fields (there are only a few: none, CompanyId, ...).
   const listQueries = new Map<string, PreparedQuery<string, Record<string, unknown>>>();
   const countQueries = new Map<string, PreparedQuery<string, { count: unknown }>>();
-  const filterKey = (equals: Equals) => Object.keys(equals ?? {}).sort().join(',');
+  const filterKey = (equals: Equals | undefined) => Object.keys(equals ?? {}).sort().join(',');
 
-  function listQuery(equals: Equals) {
+  function listQuery(equals: Equals | undefined) {
     const key = filterKey(equals);
     let query = listQueries.get(key);
     if (!query) {
@@ -98,7 +165,7 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
     return query;
   }
 
-  function countQuery(equals: Equals) {
+  function countQuery(equals: Equals | undefined) {
     const key = filterKey(equals);
     let query = countQueries.get(key);
     if (!query) {
@@ -113,56 +180,115 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
     return query;
   }
 
+  /** `where` conditions for equality on API fields (booleans as stored, 1/0). */
+  function whereEquals<Q extends { where: (...args: never[]) => Q }>(query: Q, equals: Equals): Q {
+    let result = query;
+    for (const [name, value] of Object.entries(toColumns(equals as FieldValues))) {
+      result = (result.where as (column: string, op: string, value: unknown) => Q)(name, '=', value);
+    }
+    return result;
+  }
+
   // SQLite binds at most 32766 parameters per statement; PostgreSQL 65535.
   const rowsPerInsert = Math.max(1, Math.floor(30_000 / (object.fields.length + uniqueKeyFields.length)));
 
-  return {
+  const repository: RecordRepository = {
     object,
 
-    async insert(values) {
-      await db.insertInto(table).values(toColumns(values)).execute();
-      return present(values as Record<string, unknown>)!;
-    },
-
-    async insertMany(rows) {
-      // All or nothing: a failed bulk load leaves no partial rows behind.
-      await db.transaction().execute(async (trx) => {
-        for (let start = 0; start < rows.length; start += rowsPerInsert) {
-          await trx.insertInto(table).values(rows.slice(start, start + rowsPerInsert).map(toColumns)).execute();
+    insert: (values) =>
+      guard(async () => {
+        const row = toColumns(values);
+        if (linking.length === 0) await db.insertInto(table).values(row).execute();
+        else {
+          await db.transaction().execute(async (trx) => {
+            await trx.insertInto(table).values(row).execute();
+            await writeLinks(trx, values.Gsid as string, values, values.CreatedDate as string);
+          });
         }
-      });
-    },
+        return present(values as Record<string, unknown>)!;
+      }),
 
-    async get(gsid) {
-      return present((await selectById({ gsid }))[0]);
-    },
+    insertMany: (rows) =>
+      guard(async () => {
+        // All or nothing: a failed bulk load leaves no partial rows behind.
+        await db.transaction().execute(async (trx) => {
+          for (let start = 0; start < rows.length; start += rowsPerInsert) {
+            await trx.insertInto(table).values(rows.slice(start, start + rowsPerInsert).map(toColumns)).execute();
+          }
+          for (const field of linking) {
+            const pairs = rows
+              .filter((row) => typeof row[field.name] === 'string')
+              .map((row) => ({ self: row.Gsid as string, target: row[field.name] as string, at: row.CreatedDate as string }));
+            await insertLinks(trx, field, pairs);
+          }
+        });
+      }),
 
-    async update(gsid, changes, check) {
-      const apply = async (executor: typeof db) =>
-        present(await executor.updateTable(table).set(toColumns(changes)).where('gsid', '=', gsid).returning(selection).executeTakeFirst());
-      if (!check) return apply(db);
-      // The rule needs the record as it is after the change: update, check, and roll back on failure.
-      return db.transaction().execute(async (trx) => {
-        const record = await apply(trx);
-        if (record) check(record);
-        return record;
-      });
-    },
+    get: (gsid) => guard(async () => present((await selectById({ gsid }))[0])),
 
-    async delete(gsid) {
-      const result = await db.deleteFrom(table).where('gsid', '=', gsid).executeTakeFirst();
-      return result.numDeletedRows > 0n;
-    },
+    update: (gsid, changes, check) =>
+      guard(async () => {
+        const apply = async (executor: Db) => {
+          const record = present(
+            await executor.updateTable(table).set(toColumns(changes)).where('gsid', '=', gsid).returning(selection).executeTakeFirst(),
+          );
+          if (record) await writeLinks(executor, gsid, changes, changes.ModifiedDate as string);
+          return record;
+        };
+        if (!check && linking.every((field) => typeof changes[field.name] !== 'string')) return apply(db);
+        // The rule needs the record as it is after the change: update, check, and roll back on failure.
+        return db.transaction().execute(async (trx) => {
+          const record = await apply(trx);
+          if (record) check?.(record);
+          return record;
+        });
+      }),
 
-    async list({ equals, offset, limit }) {
-      const page = listQuery(equals);
-      const [rows, totalCount] = await Promise.all([page({ ...equals, offset, limit }), this.count(equals)]);
-      return { records: rows.map((row) => present(row)!), totalCount };
-    },
+    updateMatching: (updates) =>
+      guard(() =>
+        db.transaction().execute(async (trx) => {
+          const changed: string[][] = [];
+          for (const [index, { equals, changes }] of updates.entries()) {
+            const rows = await whereEquals(trx.updateTable(table).set(toColumns(changes)), equals).returning('gsid').execute();
+            if (rows.length === 0) throw new NoMatchError(index);
+            const gsids = rows.map((row: { gsid: string }) => row.gsid);
+            for (const gsid of gsids) await writeLinks(trx, gsid, changes, changes.ModifiedDate as string);
+            changed.push(gsids);
+          }
+          return changed;
+        }),
+      ),
 
-    async count(equals) {
-      const [row] = await countQuery(equals)(equals ?? {});
-      return Number(row!.count);
-    },
+    findGsids: (equals, limit) =>
+      guard(async () => {
+        const rows = await whereEquals(db.selectFrom(table).select('gsid'), equals).orderBy('gsid').limit(limit).execute();
+        return rows.map((row: { gsid: string }) => row.gsid);
+      }),
+
+    delete: (gsid, options = {}) =>
+      guard(async () => {
+        const remove = async (executor: Db) => (await executor.deleteFrom(table).where('gsid', '=', gsid).executeTakeFirst()).numDeletedRows > 0n;
+        if (!options.detach || restrictingReferences.length === 0) return remove(db);
+        return db.transaction().execute(async (trx) => {
+          for (const { table: other, column } of restrictingReferences) {
+            await trx.updateTable(other).set({ [column]: null }).where(column, '=', gsid).execute();
+          }
+          return remove(trx);
+        });
+      }),
+
+    list: ({ equals, offset, limit }) =>
+      guard(async () => {
+        const page = listQuery(equals);
+        const [rows, totalCount] = await Promise.all([page({ ...equals, offset, limit }), repository.count(equals)]);
+        return { records: rows.map((row) => present(row)!), totalCount };
+      }),
+
+    count: (equals) =>
+      guard(async () => {
+        const [row] = await countQuery(equals)(equals ?? {});
+        return Number(row!.count);
+      }),
   };
+  return repository;
 }

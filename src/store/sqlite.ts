@@ -108,6 +108,7 @@ export function openSqlite(options: SqliteOptions): Database {
     columnTypes,
     classifyError,
     prepareSchema: async () => {},
+    lockSchema: async () => {},
     maintenance: (work) => work(db),
     refreshStatistics: async (tables) => {
       for (const table of tables) await sql`analyze ${sql.id(table)}`.execute(db);

@@ -1,15 +1,23 @@
 /**
  * The Store: everything the domain needs from persistence, the same for SQLite and PostgreSQL.
  * Handlers never see Kysely or SQL; they go through the domain, which goes through this.
+ *
+ * Record storage is driven by the object registry: `migrate` creates a table per registered
+ * object (see object-tables.ts) and `records(object)` answers the repository of any object or
+ * surface view of one.
  */
-import { Company, Person } from '../domain/objects/index.js';
+import type { ObjectDescription } from '../domain/object-model.js';
+import { objects } from '../domain/objects/index.js';
+import type { RecordRepository } from '../domain/persistence.js';
 import { restoreDeferredIndexes, withDeferredIndexes } from './bulk-load.js';
 import { classified, classifyAll, type Database, type DialectName } from './database.js';
+import { createEventRepository, type EventRepository } from './event-repository.js';
 import { claimOnce } from './server-meta.js';
 import { createKeyRepository, type KeyRepository } from './key-repository.js';
 import { migrateToLatest, type MigrationReport } from './migrations/index.js';
+import { syncObjectTables } from './object-tables.js';
 import { openPostgres } from './postgres.js';
-import { createRecordRepository, type RecordRepository } from './record-repository.js';
+import { createRecordRepository, type ObjectCatalog } from './record-repository.js';
 import { createReportRepository, type ReportRepository } from './report-repository.js';
 import { createReportRunner, type ReportRunner } from './report-query.js';
 import { openSqlite, type SqliteSynchronous } from './sqlite.js';
@@ -17,11 +25,12 @@ import { openSqlite, type SqliteSynchronous } from './sqlite.js';
 export interface Store {
   readonly dialect: DialectName;
   readonly database: Database;
-  readonly companies: RecordRepository;
-  readonly people: RecordRepository;
+  /** The repository of an object, or of a surface's view of it (same table, that view's names). */
+  records(object: ObjectDescription): RecordRepository;
   readonly keys: KeyRepository;
   readonly reports: ReportRepository;
   readonly reportRunner: ReportRunner;
+  readonly events: EventRepository;
   migrate(): Promise<MigrationReport>;
   /** See claimOnce: true for exactly one caller, on every node together. */
   claimOnce(key: string): Promise<boolean>;
@@ -35,6 +44,8 @@ export interface Store {
 export interface StoreOptions {
   /** `sqlite:PATH`, `sqlite::memory:` or `postgres://...` */
   readonly url: string;
+  /** The objects to store; the object registry unless given. */
+  readonly catalog?: ObjectCatalog;
   readonly poolSize?: number;
   readonly statementTimeoutMs?: number;
   readonly sqliteSynchronous?: SqliteSynchronous;
@@ -67,22 +78,31 @@ export async function openStore(options: StoreOptions): Promise<Store> {
           statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
           onPoolError: options.onPoolError,
         });
-  return createStore(database);
+  return createStore(database, options.catalog ?? registryCatalog);
 }
 
-export function createStore(database: Database): Store {
+/** The object registry as the store's catalog. */
+export const registryCatalog: ObjectCatalog = { all: [...objects.values()], lookUp: (name) => objects.get(name) };
+
+export function createStore(database: Database, catalog: ObjectCatalog = registryCatalog): Store {
+  const repositories = new Map<ObjectDescription, RecordRepository>();
   return {
     dialect: database.dialect,
     database,
-    companies: classifyAll(database, createRecordRepository(database, Company)),
-    people: classifyAll(database, createRecordRepository(database, Person)),
+    records(object) {
+      let repository = repositories.get(object);
+      if (!repository) repositories.set(object, (repository = createRecordRepository(database, object, catalog)));
+      return repository;
+    },
     keys: classifyAll(database, createKeyRepository(database)),
     reports: classifyAll(database, createReportRepository(database)),
     reportRunner: classifyAll(database, createReportRunner(database)),
+    events: classifyAll(database, createEventRepository(database)),
     migrate: async () => {
       const report = await migrateToLatest(database);
+      const created = await syncObjectTables(database, catalog.all, (name) => catalog.lookUp(name));
       await restoreDeferredIndexes(database);
-      return report;
+      return { applied: [...report.applied, ...created] };
     },
     claimOnce: (key) => classified(database, () => claimOnce(database.db, key, new Date().toISOString())),
     bulkLoad: (tables, work) => withDeferredIndexes(database, tables, work),

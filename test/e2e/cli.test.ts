@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { Company, Person } from '../../src/domain/objects/index.js';
 import { DEMO_COMPANY_NAMES } from '../../src/seed/vocabulary.js';
 import { openStore } from '../../src/store/store.js';
 import { dropSchema, postgresUrl, withSchema } from '../helpers/backends.js';
@@ -71,8 +72,8 @@ function createdKey(result: CliResult): string {
 async function dumpStore(url: string): Promise<{ companies: unknown[]; people: unknown[] }> {
   const store = await openStore({ url });
   try {
-    const companies = await store.companies.list({ offset: 0, limit: 100_000 });
-    const people = await store.people.list({ offset: 0, limit: 100_000 });
+    const companies = await store.records(Company).list({ offset: 0, limit: 100_000 });
+    const people = await store.records(Person).list({ offset: 0, limit: 100_000 });
     return { companies: companies.records, people: people.records };
   } finally {
     await store.close();

@@ -7,6 +7,7 @@ import net from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAccessKeyService } from '../../src/domain/access-keys.js';
+import { Company, Person } from '../../src/domain/objects/index.js';
 import { buildApp } from '../../src/server/app.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { dropSchema, postgresUrl, withSchema } from '../helpers/backends.js';
@@ -26,14 +27,18 @@ describe.skipIf(!postgresUrl)('several nodes on one PostgreSQL database [postgre
     for (const schema of schemas) await dropSchema(postgresUrl!, schema);
   });
 
-  it('applies each migration exactly once when nodes start at the same moment', async () => {
+  it('applies each migration and creates each object table and column exactly once when nodes start at the same moment', async () => {
     const started = await nodes(6);
     const reports = await Promise.all(started.map((store) => store.migrate()));
     const applied = reports.flatMap((report) => report.applied);
-    expect(applied.sort()).toEqual(['0001-initial', '0002-reports']);
-    expect(reports.filter((report) => report.applied.length > 0)).toHaveLength(1);
+    expect(applied.filter((step) => /^\d{4}-/.test(step)).sort()).toEqual(['0001-initial', '0002-reports', '0003-events']);
+    expect(applied).toEqual(expect.arrayContaining(['table gsuser', 'table company_person', 'column company.csm', 'column person.name']));
+    // Each step was taken by exactly one node.
+    expect(new Set(applied).size).toBe(applied.length);
+    // A node that starts later finds nothing left to do.
+    expect((await started[0]!.migrate()).applied).toEqual([]);
     // Every node can use the schema afterwards.
-    for (const store of started) expect(await store.companies.count()).toBe(0);
+    for (const store of started) expect(await store.records(Company).count()).toBe(0);
   });
 
   it('creates the first access key exactly once', async () => {
@@ -49,7 +54,7 @@ describe.skipIf(!postgresUrl)('several nodes on one PostgreSQL database [postgre
     await started[0]!.migrate();
     const results = await Promise.allSettled(
       started.map((store, i) =>
-        store.people.insert({
+        store.records(Person).insert({
           Gsid: `RACE${String(i).padStart(32, '0')}`,
           Email: i % 2 === 0 ? 'race@example.com' : 'RACE@example.com',
           CreatedDate: new Date().toISOString(),
@@ -58,7 +63,7 @@ describe.skipIf(!postgresUrl)('several nodes on one PostgreSQL database [postgre
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(await started[1]!.people.count()).toBe(1);
+    expect(await started[1]!.records(Person).count()).toBe(1);
   });
 });
 
@@ -71,8 +76,8 @@ describe.skipIf(!postgresUrl)('PostgreSQL sessions and outages [postgres]', () =
     try {
       await store.migrate();
       const now = new Date().toISOString();
-      await store.companies.insert({ Gsid: 'S'.repeat(36), Name: 'Styled', RenewalDate: '2026-03-04', CreatedDate: now, ModifiedDate: now });
-      expect(await store.companies.get('S'.repeat(36))).toMatchObject({ RenewalDate: '2026-03-04', CreatedDate: now });
+      await store.records(Company).insert({ Gsid: 'S'.repeat(36), Name: 'Styled', RenewalDate: '2026-03-04', CreatedDate: now, ModifiedDate: now });
+      expect(await store.records(Company).get('S'.repeat(36))).toMatchObject({ RenewalDate: '2026-03-04', CreatedDate: now });
     } finally {
       await store.close();
       await dropSchema(postgresUrl!, schema);

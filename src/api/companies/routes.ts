@@ -3,11 +3,9 @@ import type { ApiContext } from '../context.js';
 import type { RouteSpec } from '../../server/route-spec.js';
 
 /** `/v1/companies`: the seed's five operations plus PATCH (extension). */
-export function companyRoutes({ services, validators, schemas }: ApiContext): RouteSpec[] {
+export function companyRoutes({ seed }: ApiContext): RouteSpec[] {
   return recordRoutes({
-    service: services.companies,
-    validators: validators.Company,
-    schemas: schemas.Company,
+    ...seed.Company,
     collectionPath: '/v1/companies',
     idParam: 'companyId',
     tag: 'Companies',

@@ -6,11 +6,9 @@ import type { RouteSpec } from '../../server/route-spec.js';
  * `/v1/people`: the seed has only the list; create, get, PUT, PATCH, DELETE and the `CompanyId`
  * filter are extensions (without them no client could write a person).
  */
-export function personRoutes({ services, validators, schemas }: ApiContext): RouteSpec[] {
+export function personRoutes({ seed }: ApiContext): RouteSpec[] {
   return recordRoutes({
-    service: services.people,
-    validators: validators.Person,
-    schemas: schemas.Person,
+    ...seed.Person,
     collectionPath: '/v1/people',
     idParam: 'personId',
     tag: 'People',

@@ -1,11 +1,35 @@
-import type { ObjectDescription } from '../object-model.js';
+/**
+ * The object registry: the only place an object is named. The store creates a table per entry,
+ * the API serves each on the NXT surface, reports can run over each, and the describe metadata
+ * lists them; adding an object is adding its description here.
+ */
+import { viewOf, type ObjectDescription, type Surface } from '../object-model.js';
 import { Company } from './company.js';
+import { CompanyPerson } from './company-person.js';
+import { GsUser } from './gsuser.js';
 import { Person } from './person.js';
 
-export { Company, Person };
+export { Company, CompanyPerson, GsUser, Person };
 
-/** Every object the server stores, by API name. */
-export const objects: ReadonlyMap<string, ObjectDescription> = new Map<string, ObjectDescription>([
-  [Company.name, Company],
-  [Person.name, Person],
-]);
+/**
+ * Every object the server stores, by registry name, in dependency order (an object comes after
+ * the objects its lookups point at, except for lookups to itself).
+ */
+export const objects: ReadonlyMap<string, ObjectDescription> = new Map<string, ObjectDescription>(
+  [GsUser, Company, Person, CompanyPerson].map((object) => [object.name, object]),
+);
+
+const byLowerName = new Map([...objects.values()].map((object) => [object.name.toLowerCase(), object]));
+
+/** An object by name, ignoring case (`company`, `COMPANY`), as the NXT surface takes it. */
+export function findObject(name: string): ObjectDescription | undefined {
+  return byLowerName.get(name.toLowerCase());
+}
+
+/** A lookUp over one surface's views (for filters and lookups that follow references). */
+export function surfaceLookUp(surface: Surface | undefined): (name: string) => ObjectDescription | undefined {
+  return (name) => {
+    const object = objects.get(name);
+    return object && surface ? viewOf(object, surface) : object;
+  };
+}

@@ -2,6 +2,7 @@ import { Migrator, type Migration } from 'kysely';
 import type { Database } from '../database.js';
 import * as initial from './0001-initial.js';
 import * as reports from './0002-reports.js';
+import * as events from './0003-events.js';
 
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
 
@@ -9,6 +10,7 @@ type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Databas
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-initial': initial,
   '0002-reports': reports,
+  '0003-events': events,
 };
 
 export interface MigrationReport {

@@ -1,0 +1,77 @@
+/**
+ * What the domain needs from storage, declared here and implemented by `store/`: the domain never
+ * sees SQL or driver errors, only these interfaces and StoreError's classified failures.
+ */
+import type { FieldValue, FieldValues, ObjectDescription } from './object-model.js';
+
+/** A stored record keyed by API field name, with only the fields that hold a value. */
+export type StoredRecord = Record<string, string | number | boolean> & { Gsid: string };
+
+export type Equals = Readonly<Record<string, Exclude<FieldValue, null>>>;
+
+export interface ListQuery {
+  /** Equality filters on API field names. */
+  readonly equals?: Equals;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface Page {
+  readonly records: StoredRecord[];
+  readonly totalCount: number;
+}
+
+/** One update of a batch: the records whose fields equal `equals` get `changes`. */
+export interface MatchingUpdate {
+  readonly equals: Equals;
+  readonly changes: FieldValues;
+}
+
+export interface RecordRepository {
+  readonly object: ObjectDescription;
+  insert(values: FieldValues): Promise<StoredRecord>;
+  /** Inserts all rows or none (one transaction), in as few statements as the database allows. */
+  insertMany(rows: readonly FieldValues[]): Promise<void>;
+  get(gsid: string): Promise<StoredRecord | undefined>;
+  /**
+   * Applies `changes` (null clears a field) and returns the updated record, if it exists. When
+   * `check` throws for the updated record, nothing is changed.
+   */
+  update(gsid: string, changes: FieldValues, check?: (record: StoredRecord) => void): Promise<StoredRecord | undefined>;
+  /**
+   * Applies every update in one transaction and answers the Gsids each one changed. When an
+   * update matches no record, nothing is changed and NoMatchError names its index.
+   */
+  updateMatching(updates: readonly MatchingUpdate[]): Promise<string[][]>;
+  /** Gsids of the records whose fields equal `equals` (text compared exactly), at most `limit`. */
+  findGsids(equals: Equals, limit: number): Promise<string[]>;
+  /**
+   * Deletes a record. `detach`: first clear the references that would otherwise refuse the delete
+   * (the NXT surface deletes a company even when a person's seed CompanyId points at it).
+   */
+  delete(gsid: string, options?: { detach?: boolean }): Promise<boolean>;
+  list(query: ListQuery): Promise<Page>;
+  count(equals?: Equals): Promise<number>;
+}
+
+/** What went wrong in the database, as far as the API cares. */
+export type StoreFailure =
+  /** `fields`: the fields of the violated unique key, when the store could tell. */
+  | { readonly kind: 'unique'; readonly detail: string; readonly fields?: readonly string[] }
+  | { readonly kind: 'foreignKey'; readonly detail: string }
+  | { readonly kind: 'unavailable'; readonly detail: string };
+
+export class StoreError extends Error {
+  constructor(readonly failure: StoreFailure) {
+    super(`${failure.kind}: ${failure.detail}`);
+    this.name = 'StoreError';
+  }
+}
+
+/** An update of a batch matched no record; the whole batch was rolled back. */
+export class NoMatchError extends Error {
+  constructor(readonly index: number) {
+    super(`update ${index} matched no record`);
+    this.name = 'NoMatchError';
+  }
+}

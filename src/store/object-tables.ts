@@ -1,0 +1,139 @@
+/**
+ * Tables follow the object descriptions: after the versioned migrations, every registered object
+ * gets its table, every field its column, and every declared key and index its index, created
+ * when missing. So adding a field or an object is a description, not a migration; and columns
+ * are only ever added, never altered or dropped (data a description no longer names stays).
+ *
+ * Runs in one transaction under a lock (PostgreSQL: an advisory lock; SQLite: the write lock
+ * BEGIN IMMEDIATE takes), so nodes starting together create each thing exactly once.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { FieldDescription, ObjectDescription, OnDelete } from '../domain/object-model.js';
+import type { ColumnTypes, Database } from './database.js';
+
+/** Suffix of the column that holds the lower-cased value of a case-insensitive unique field. */
+export const UNIQUE_KEY_SUFFIX = '_key';
+
+export function columnType(field: FieldDescription, types: ColumnTypes): string {
+  switch (field.type) {
+    case 'number':
+      return types.double;
+    case 'integer':
+    case 'boolean':
+      return types.integer;
+    case 'date':
+      return types.date;
+    case 'datetime':
+      return types.timestamp;
+    default:
+      return types.text;
+  }
+}
+
+const ON_DELETE: Record<OnDelete, 'restrict' | 'cascade' | 'set null'> = { restrict: 'restrict', cascade: 'cascade', setNull: 'set null' };
+
+export interface IndexSpec {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+}
+
+/**
+ * Every index a description asks for: the unique keys, the declared indexes, and one per lookup
+ * or `indexed` field (joins, lookups by value, and the deletes of a lookup's target use them)
+ * unless another index already starts with that column.
+ */
+export function indexesOf(object: ObjectDescription): IndexSpec[] {
+  const columnOf = (name: string) => object.fieldByName.get(name)!.column;
+  const specs: IndexSpec[] = [];
+  for (const field of object.fields) {
+    if (!field.uniqueIgnoringCase) continue;
+    const column = field.column + UNIQUE_KEY_SUFFIX;
+    specs.push({ name: `${object.table}_${column}_unique`, columns: [column], unique: true });
+  }
+  for (const names of object.uniqueTogether) {
+    const columns = names.map(columnOf);
+    specs.push({ name: `${object.table}_${columns.join('_')}_unique`, columns, unique: true });
+  }
+  for (const index of object.indexes) {
+    const columns = index.fields.map(columnOf);
+    specs.push({ name: index.name ?? `${object.table}_${columns.join('_')}_idx`, columns, unique: false });
+  }
+  for (const field of object.fields) {
+    if (!field.references && !field.indexed) continue;
+    if (specs.some((spec) => spec.columns[0] === field.column)) continue;
+    specs.push({ name: `${object.table}_${field.column}_idx`, columns: [field.column], unique: false });
+  }
+  return specs;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Db = Kysely<any>;
+
+async function existingColumns(database: Database, db: Db, table: string): Promise<Set<string> | undefined> {
+  const tables = await db.introspection.getTables();
+  const found = tables.find((t) => t.name === table && (database.schema === undefined || t.schema === database.schema));
+  return found ? new Set(found.columns.map((c) => c.name)) : undefined;
+}
+
+function referenceOf(field: FieldDescription, lookUp: (name: string) => ObjectDescription | undefined): string {
+  const target = lookUp(field.references!);
+  if (!target) throw new Error(`${field.key} references unknown object ${field.references}`);
+  return `${target.table}.gsid`;
+}
+
+/** Creates what the descriptions need and the database lacks; answers what it created. */
+export async function syncObjectTables(
+  database: Database,
+  objects: Iterable<ObjectDescription>,
+  lookUp: (name: string) => ObjectDescription | undefined,
+): Promise<string[]> {
+  const created: string[] = [];
+  const t = database.columnTypes;
+  await database.maintenance((maintenanceDb) =>
+    maintenanceDb.transaction().execute(async (db) => {
+      await database.lockSchema(db);
+      for (const object of objects) {
+        const columns = await existingColumns(database, db, object.table);
+        if (!columns) {
+          let table = db.schema.createTable(object.table);
+          for (const field of object.fields) {
+            table = table.addColumn(field.column, sql.raw(columnType(field, t)), (c) => {
+              if (field.name === 'Gsid') return c.primaryKey();
+              let column = field.required || field.readOnly ? c.notNull() : c;
+              if (field.references) column = column.references(referenceOf(field, lookUp)).onDelete(ON_DELETE[field.onDelete ?? 'setNull']);
+              return column;
+            });
+            if (field.uniqueIgnoringCase) table = table.addColumn(field.column + UNIQUE_KEY_SUFFIX, sql.raw(t.text));
+          }
+          await table.execute();
+          created.push(`table ${object.table}`);
+        } else {
+          for (const field of object.fields) {
+            const wanted = [field.column, ...(field.uniqueIgnoringCase ? [field.column + UNIQUE_KEY_SUFFIX] : [])];
+            for (const column of wanted) {
+              if (columns.has(column)) continue;
+              const type = column === field.column ? columnType(field, t) : t.text;
+              // Added columns are nullable: the rows already there have no value.
+              await db.schema
+                .alterTable(object.table)
+                .addColumn(column, sql.raw(type), (c) =>
+                  field.references && column === field.column
+                    ? c.references(referenceOf(field, lookUp)).onDelete(ON_DELETE[field.onDelete ?? 'setNull'])
+                    : c,
+                )
+                .execute();
+              created.push(`column ${object.table}.${column}`);
+            }
+          }
+        }
+        for (const index of indexesOf(object)) {
+          let builder = db.schema.createIndex(index.name).ifNotExists().on(object.table).columns([...index.columns]);
+          if (index.unique) builder = builder.unique();
+          await builder.execute();
+        }
+      }
+    }),
+  );
+  return created;
+}
