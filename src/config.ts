@@ -19,6 +19,8 @@ export interface ServeConfig extends DatabaseConfig {
   readonly accessKey?: string;
   readonly logLevel: string;
   readonly demo: boolean;
+  /** How the NXT surface writes DATE and DATETIME values. */
+  readonly nxtDateFormat: 'iso' | 'epoch';
 }
 
 /** Flag values as commander hands them over (strings, booleans, or absent). */
@@ -31,6 +33,7 @@ export interface ConfigFlags {
   readonly statementTimeout?: string;
   readonly sqliteSynchronous?: string;
   readonly demo?: boolean;
+  readonly nxtDateFormat?: string;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +75,10 @@ export function loadServeConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {})
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
   }
   const accessKey = env.GS_ACCESS_KEY || undefined;
+  const nxtDateFormat = (flags.nxtDateFormat ?? env.GS_NXT_DATE_FORMAT ?? 'iso').toLowerCase();
+  if (nxtDateFormat !== 'iso' && nxtDateFormat !== 'epoch') {
+    throw new ConfigError(`GS_NXT_DATE_FORMAT (--nxt-date-format) must be iso or epoch, got ${JSON.stringify(nxtDateFormat)}`);
+  }
   return {
     ...loadDatabaseConfig(env, flags),
     host: flags.host ?? (env.HOST || '127.0.0.1'),
@@ -79,5 +86,6 @@ export function loadServeConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {})
     accessKey,
     logLevel,
     demo: flags.demo ?? false,
+    nxtDateFormat,
   };
 }

@@ -13,6 +13,9 @@ import { createRecordService, type Referrer, type RecordService } from '../domai
 import { inputSchema, recordSchema, type JsonSchema, type WriteMode } from '../domain/schemas.js';
 import { compileRecordValidators, createAjv, type RecordValidator } from '../domain/validation.js';
 import type { Store } from '../store/store.js';
+import type { DateFormat } from '../domain/nxt/present.js';
+
+export type { DateFormat };
 
 export interface ObjectSchemas extends Record<'create' | 'replace' | 'patch', JsonSchema> {
   readonly record: JsonSchema;
@@ -28,8 +31,6 @@ export interface SurfaceObject {
 export interface SeedObject extends SurfaceObject {
   readonly schemas: ObjectSchemas;
 }
-
-export type DateFormat = 'iso' | 'epoch';
 
 export interface ApiContext {
   /** The one Ajv instance: record validators and every route's request-body schema compile here. */

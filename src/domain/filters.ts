@@ -16,7 +16,8 @@ import { isPlainObject } from './json.js';
 import { isCalendarDate, isDateTime } from './dates.js';
 import { errors, describeValue } from './errors.js';
 import type { FieldDescription, ObjectDescription } from './object-model.js';
-import { isTextType, MAX_INTEGER } from './object-model.js';
+import { isTextType, matchFieldName, MAX_INTEGER } from './object-model.js';
+import { parseLenientDate, parseLenientDateTime, parseLenientNumber, parseLenientBoolean } from './lenient-values.js';
 import { isStorableText } from './text.js';
 
 export const OPERATORS = [
@@ -28,16 +29,38 @@ export type Operator = (typeof OPERATORS)[number];
 export type Scalar = string | number;
 
 /**
- * A field of the filtered object, or of an object it references: `CompanyId.Industry` is the
- * Industry of the company a person's CompanyId points at.
+ * A field of the filtered object, or of an object it reaches through lookups: `CompanyId.Industry`
+ * (reports) or `Company_ID__gr.Csm__gr.Name` (NXT) is a field of a referenced object.
  */
 export interface FieldRef {
+  /** The path as the client wrote it (NXT results are keyed by it verbatim). */
   readonly path: string;
   readonly field: FieldDescription;
-  /** The reference field followed to reach `field`; absent for the object's own fields. */
+  /** The lookups followed to reach `field`, in order; empty for the object's own fields. */
+  readonly hops: readonly Hop[];
+  /** The first lookup followed (undefined for the object's own fields). */
   readonly via?: FieldDescription;
-  readonly viaObject?: ObjectDescription;
 }
+
+export interface Hop {
+  readonly field: FieldDescription;
+  readonly target: ObjectDescription;
+}
+
+/** How field paths are written and values read: the reports' strict JSON, or as Gainsight reads them. */
+export interface Dialect {
+  /** `dot`: `CompanyId.Name` (reports); `lookup`: `Company_ID__gr.Name` (NXT, up to 3 hops). */
+  readonly paths: 'dot' | 'lookup';
+  /** `strict`: JSON types only; `lenient`: numeric strings, "true", date-time variants (NXT). */
+  readonly values: 'strict' | 'lenient';
+}
+
+export const REPORT_DIALECT: Dialect = { paths: 'dot', values: 'strict' };
+export const NXT_DIALECT: Dialect = { paths: 'lookup', values: 'lenient' };
+
+/** At most this many lookups in one path (`A__gr.B__gr.C__gr.Field`). */
+export const MAX_HOPS = 3;
+const LOOKUP_SUFFIX = '__gr';
 
 export type Predicate =
   | { readonly kind: 'compare'; readonly ref: FieldRef; readonly op: 'EQ' | 'NE' | 'LT' | 'GT' | 'LTE' | 'GTE'; readonly value: Scalar }
@@ -60,44 +83,84 @@ export const MAX_IN_VALUES = 1000;
 export const MAX_FILTER_VALUES = 5000;
 const MAX_EXPRESSION_LENGTH = 2000;
 
-/** Resolves `Field` or `Reference.Field` against an object and the objects it references. */
+/**
+ * Resolves a field path against an object and the objects its lookups reach. Reports write
+ * `Reference.Field` (one hop); the NXT surface writes `Lookup__gr.Field`, up to three hops, and
+ * matches names by the NXT rule (exact, else ignoring case when unambiguous).
+ */
 export function resolveFieldRef(
   object: ObjectDescription,
   path: string,
   where: string,
   lookUp: (name: string) => ObjectDescription | undefined,
+  dialect: Dialect = REPORT_DIALECT,
 ): FieldRef {
   if (typeof path !== 'string' || path === '') throw errors.requiredValue(where, 'a field name is required');
-  const [head, tail, ...rest] = path.split('.');
-  const own = object.fieldByName.get(head!);
-  if (!own || rest.length > 0) throw errors.unknownField(`${where} = ${path}`, undefined);
-  if (tail === undefined) return { path, field: own };
-  const target = own.references ? lookUp(own.references) : undefined;
-  const field = target?.fieldByName.get(tail);
-  if (!target || !field) throw errors.unknownField(`${where} = ${path}`);
-  return { path, field, via: own, viaObject: target };
+  const segments = path.split('.');
+  const unknown = () => errors.unknownField(`${where} = ${path}`);
+  const find = (on: ObjectDescription, name: string) => (dialect.paths === 'lookup' ? matchFieldName(on, name) : on.fieldByName.get(name));
+  const maxHops = dialect.paths === 'lookup' ? MAX_HOPS : 1;
+  if (segments.length - 1 > maxHops) {
+    if (dialect.paths === 'dot') throw unknown();
+    throw errors.invalidValue(where, `${path} follows ${segments.length - 1} lookups; at most ${maxHops} ${maxHops === 1 ? 'is' : 'are'} allowed`);
+  }
+  const hops: Hop[] = [];
+  let current = object;
+  for (const segment of segments.slice(0, -1)) {
+    let name = segment;
+    if (dialect.paths === 'lookup') {
+      if (!segment.toLowerCase().endsWith(LOOKUP_SUFFIX)) throw unknown();
+      name = segment.slice(0, -LOOKUP_SUFFIX.length);
+    }
+    const field = find(current, name);
+    const target = field?.references ? lookUp(field.references) : undefined;
+    if (!field || !target) throw unknown();
+    hops.push({ field, target });
+    current = target;
+  }
+  const field = find(current, segments[segments.length - 1]!);
+  if (!field) {
+    throw hops.length === 0 && dialect.paths === 'dot' ? errors.unknownField(`${where} = ${path}`, undefined) : unknown();
+  }
+  return { path, field, hops, via: hops[0]?.field };
 }
 
-function checkScalar(ref: FieldRef, value: unknown, where: string): Scalar {
+function checkScalar(ref: FieldRef, value: unknown, where: string, dialect: Dialect): Scalar {
   const { field } = ref;
-  const bad = (expected: string) => errors.invalidValue(where, `${ref.path} is ${field.type}: expected ${expected}, got ${describeValue(value)}`);
+  const lenient = dialect.values === 'lenient';
+  const bad = (expected: string) => errors.invalidValue(where, `${ref.path} is ${field.type}: expected ${expected}, got ${describeValue(value)}`, value);
   switch (field.type) {
-    case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a number');
-      return value;
-    case 'integer':
+    case 'number': {
+      const number = lenient ? parseLenientNumber(value) : typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+      if (number === undefined) throw bad('a number');
+      return number;
+    }
+    case 'integer': {
       // Stored as 32-bit integers; PostgreSQL refuses to compare them with anything else.
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < -MAX_INTEGER - 1 || value > MAX_INTEGER) {
+      const number = lenient ? parseLenientNumber(value) : value;
+      if (typeof number !== 'number' || !Number.isInteger(number) || number < -MAX_INTEGER - 1 || number > MAX_INTEGER) {
         throw bad(`an integer from ${-MAX_INTEGER - 1} to ${MAX_INTEGER}`);
       }
-      return value;
-    case 'date':
-      if (typeof value !== 'string' || !isCalendarDate(value)) throw errors.invalidDate(where, value);
-      return value;
+      return number;
+    }
+    case 'boolean': {
+      // Stored as 1 and 0 on every backend.
+      const flag = lenient ? parseLenientBoolean(value) : typeof value === 'boolean' ? value : undefined;
+      if (flag === undefined) throw bad('true or false');
+      return flag ? 1 : 0;
+    }
+    case 'date': {
+      const date = lenient ? parseLenientDate(value) : typeof value === 'string' && isCalendarDate(value) ? value : undefined;
+      if (date === undefined) throw errors.invalidDate(where, value);
+      return date;
+    }
     case 'datetime': {
-      if (typeof value !== 'string' || !isDateTime(value)) {
-        throw errors.invalidDateTime(where, value);
+      if (lenient) {
+        const iso = parseLenientDateTime(value);
+        if (iso === undefined) throw errors.invalidDateTime(where, value);
+        return iso;
       }
+      if (typeof value !== 'string' || !isDateTime(value)) throw errors.invalidDateTime(where, value);
       // Stored as ISO 8601 UTC with milliseconds; comparisons need the same form, which must
       // itself stay within years 0001-9999 (an offset can push 9999-12-31T23:00-05:00 past it).
       const iso = new Date(value).toISOString();
@@ -112,7 +175,7 @@ function checkScalar(ref: FieldRef, value: unknown, where: string): Scalar {
   }
 }
 
-function buildCondition(ref: FieldRef, operator: Operator, values: readonly unknown[], where: string): Predicate {
+function buildCondition(ref: FieldRef, operator: Operator, values: readonly unknown[], where: string, dialect: Dialect): Predicate {
   const arity = (n: number) => {
     if (values.length !== n) {
       throw errors.invalidValue(where, `${operator} takes ${n === 0 ? 'an empty array []' : `exactly ${n} value${n > 1 ? 's' : ''}`}, got ${values.length}`);
@@ -129,10 +192,10 @@ function buildCondition(ref: FieldRef, operator: Operator, values: readonly unkn
     case 'LTE':
     case 'GTE':
       arity(1);
-      return { kind: 'compare', ref, op: operator, value: checkScalar(ref, values[0], `${where}[0]`) };
+      return { kind: 'compare', ref, op: operator, value: checkScalar(ref, values[0], `${where}[0]`, dialect) };
     case 'BTW':
       arity(2);
-      return { kind: 'between', ref, low: checkScalar(ref, values[0], `${where}[0]`), high: checkScalar(ref, values[1], `${where}[1]`) };
+      return { kind: 'between', ref, low: checkScalar(ref, values[0], `${where}[0]`, dialect), high: checkScalar(ref, values[1], `${where}[1]`, dialect) };
     case 'IS_NULL':
     case 'IS_NOT_NULL':
       arity(0);
@@ -157,7 +220,7 @@ function buildCondition(ref: FieldRef, operator: Operator, values: readonly unkn
       return {
         kind: 'in',
         ref,
-        values: values.map((value, i) => checkScalar(ref, value, `${where}[${i}]`)),
+        values: values.map((value, i) => checkScalar(ref, value, `${where}[${i}]`, dialect)),
         negated: operator === 'NOT_IN',
       };
   }
@@ -168,6 +231,8 @@ export interface FilterContext {
   readonly lookUp: (name: string) => ObjectDescription | undefined;
   /** Where the filter sits in the request, for messages: `filters`, `definition.where`. */
   readonly where: string;
+  /** How paths are written and values read; the reports' dialect unless given. */
+  readonly dialect?: Dialect;
 }
 
 
@@ -179,13 +244,14 @@ export function parseFilter(input: unknown, context: FilterContext): Predicate |
   const operands: Predicate[] = [];
   for (const [path, value] of Object.entries(input)) {
     const where = `${context.where}.${path}`;
-    const ref = resolveFieldRef(context.object, path, where, context.lookUp);
+    const dialect = context.dialect ?? REPORT_DIALECT;
+    const ref = resolveFieldRef(context.object, path, where, context.lookUp, dialect);
     operands.push(
       Array.isArray(value)
-        ? buildCondition(ref, 'IN', value, where)
+        ? buildCondition(ref, 'IN', value, where, dialect)
         : value === null
           ? { kind: 'null', ref, isNull: true }
-          : buildCondition(ref, 'EQ', [value], where),
+          : buildCondition(ref, 'EQ', [value], where, dialect),
     );
   }
   if (operands.length === 0) return undefined;
@@ -200,6 +266,7 @@ function parseQueryForm(input: Record<string, unknown>, context: FilterContext):
   if (conditions.length > MAX_CONDITIONS) {
     throw errors.invalidValue(`${context.where}.conditions`, `at most ${MAX_CONDITIONS} conditions, got ${conditions.length}`);
   }
+  const dialect = context.dialect ?? REPORT_DIALECT;
   const byAlias = new Map<string, Predicate>();
   const ordered: Predicate[] = [];
   conditions.forEach((condition, index) => {
@@ -207,7 +274,7 @@ function parseQueryForm(input: Record<string, unknown>, context: FilterContext):
     if (!isPlainObject(condition)) throw errors.invalidValue(where, 'expected an object');
     const extra = Object.keys(condition).find((key) => !['name', 'alias', 'operator', 'value'].includes(key));
     if (extra) throw errors.unknownField(`${where}.${extra}`);
-    const ref = resolveFieldRef(context.object, condition.name as string, `${where}.name`, context.lookUp);
+    const ref = resolveFieldRef(context.object, condition.name as string, `${where}.name`, context.lookUp, dialect);
     const operator = condition.operator;
     if (typeof operator !== 'string' || !(OPERATORS as readonly string[]).includes(operator.toUpperCase())) {
       throw errors.invalidValue(`${where}.operator`, `expected one of ${OPERATORS.join(', ')}, got ${describeValue(operator)}`);
@@ -215,7 +282,7 @@ function parseQueryForm(input: Record<string, unknown>, context: FilterContext):
     if (!Array.isArray(condition.value)) {
       throw errors.invalidValue(`${where}.value`, `value is always an array (IS_NULL takes []), got ${describeValue(condition.value)}`);
     }
-    const predicate = buildCondition(ref, operator.toUpperCase() as Operator, condition.value, `${where}.value`);
+    const predicate = buildCondition(ref, operator.toUpperCase() as Operator, condition.value, `${where}.value`, dialect);
     ordered.push(predicate);
     const alias = condition.alias;
     if (alias !== undefined) {

@@ -116,9 +116,9 @@ function fieldValueError(field: FieldDescription, value: unknown, error: ErrorOb
           ? errors.requiredValue(name, 'the field is required and cannot be null')
           : errors.invalidValue(name, `null is not allowed here; send ${TYPE_NAMES[field.type]}, or clear the field with PATCH and null`);
       }
-      return errors.invalidValue(name, `expected ${TYPE_NAMES[field.type]}, got ${describeValue(value)}`);
+      return errors.invalidValue(name, `expected ${TYPE_NAMES[field.type]}, got ${describeValue(value)}`, value);
     case 'maxLength':
-      return errors.valueTooLong(name, field.maxLength!, codePointLength(value as string));
+      return errors.valueTooLong(name, field.maxLength!, codePointLength(value as string), value);
     case 'minLength':
     case 'pattern':
       if (field.type === 'gsid') return errors.invalidGsid(name, value);
@@ -126,13 +126,13 @@ function fieldValueError(field: FieldDescription, value: unknown, error: ErrorOb
     case 'format':
       if (field.type === 'date') return errors.invalidDate(name, value);
       if (field.type === 'datetime') return errors.invalidDateTime(name, value);
-      return errors.invalidValue(name, `${describeValue(value)} is not a valid email address`);
+      return errors.invalidValue(name, `${describeValue(value)} is not a valid email address`, value);
     case 'minimum':
-      return errors.invalidValue(name, `must be at least ${field.minimum}, got ${describeValue(value)}`);
+      return errors.invalidValue(name, `must be at least ${field.minimum}, got ${describeValue(value)}`, value);
     case 'maximum':
-      return errors.invalidValue(name, `must be at most ${field.maximum}, got ${describeValue(value)}`);
+      return errors.invalidValue(name, `must be at most ${field.maximum}, got ${describeValue(value)}`, value);
     default:
-      return errors.invalidValue(name, error.message ?? 'invalid value');
+      return errors.invalidValue(name, error.message ?? 'invalid value', value);
   }
 }
 

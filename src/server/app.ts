@@ -15,13 +15,13 @@ import Fastify, {
   type FastifyBaseLogger,
 } from 'fastify';
 import { companyRoutes } from '../api/companies/routes.js';
-import { createApiContext } from '../api/context.js';
+import { createApiContext, type DateFormat } from '../api/context.js';
+import { nxtRoutes } from '../api/nxt/index.js';
 import { personRoutes } from '../api/people/routes.js';
 import { reportRoutes } from '../api/reports/routes.js';
 import { systemRoutes } from '../api/system/routes.js';
 import { createAccessKeyService, type AccessKeyService } from '../domain/access-keys.js';
 import { errors } from '../domain/errors.js';
-import { Company, Person } from '../domain/objects/index.js';
 import { loadSeedSpec, packageVersion } from '../spec.js';
 import type { Store } from '../store/store.js';
 import { registerAuthentication } from './auth.js';
@@ -38,6 +38,8 @@ export interface AppOptions {
   readonly bootstrapKey?: string;
   /** A pino logger; without one the app logs nothing (tests). */
   readonly logger?: FastifyBaseLogger;
+  /** How the NXT surface writes DATE and DATETIME values (`iso` unless set). */
+  readonly nxtDateFormat?: DateFormat;
 }
 
 // A client may pass its own request id (for tracing across services) if it is short and plain.
@@ -91,7 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       onBackgroundError: (error) => app.log.warn({ err: error }, 'could not record access key use'),
     });
   late.accessKeys = accessKeys;
-  const context = createApiContext(store, accessKeys);
+  const context = createApiContext(store, accessKeys, { nxtDateFormat: options.nxtDateFormat });
 
   registerJsonBodyParser(app);
 
@@ -116,15 +118,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const apiRoutes = [...companyRoutes(context), ...personRoutes(context), ...reportRoutes(context.reports)];
   const seed = loadSeedSpec();
-  const problems = checkSeedConformance(seed, apiRoutes, { Company, CompanyInput: Company, Person });
+  const problems = checkSeedConformance(seed, apiRoutes, {
+    Company: context.seed.Company.view,
+    CompanyInput: context.seed.Company.view,
+    Person: context.seed.Person.view,
+  });
   if (problems.length > 0) throw new Error(`The server does not cover the seed contract:\n- ${problems.join('\n- ')}`);
 
   let openApiJson = '';
-  const routes = [...apiRoutes, ...systemRoutes(store, () => openApiJson)];
+  const routes = [...apiRoutes, ...nxtRoutes(context), ...systemRoutes(store, () => openApiJson)];
   openApiJson = JSON.stringify(
     buildOpenApiDocument({ seed, version: packageVersion(), routes, components: context.components }),
   );
-  registerRoutes(app, routes);
+  registerRoutes(app, routes, context.ajv);
 
   await app.ready();
   return app;

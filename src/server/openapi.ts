@@ -73,6 +73,8 @@ export function buildOpenApiDocument({ seed, version, routes, components }: Open
       tags: [route.tag],
       ...(route.access === 'public' ? { security: [] } : {}),
       ...(route.extension ? { 'x-extension': true } : {}),
+      // Which key an operation needs: any (read) or a read-write one (write); public needs none.
+      'x-access': route.access,
       ...(route.parameters?.length ? { parameters: route.parameters.map((p) => referencing(p)) } : {}),
       ...(route.requestBody
         ? {

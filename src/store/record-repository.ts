@@ -180,11 +180,19 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
     return query;
   }
 
-  /** `where` conditions for equality on API fields (booleans as stored, 1/0). */
+  /**
+   * `where` conditions for equality on API fields: booleans as stored (1/0), and fields unique
+   * ignoring case compared ignoring case (on their lower-cased key column, which is indexed).
+   */
   function whereEquals<Q extends { where: (...args: never[]) => Q }>(query: Q, equals: Equals): Q {
     let result = query;
-    for (const [name, value] of Object.entries(toColumns(equals as FieldValues))) {
-      result = (result.where as (column: string, op: string, value: unknown) => Q)(name, '=', value);
+    for (const [name, value] of Object.entries(equals)) {
+      const field = object.fieldByName.get(name);
+      if (!field) throw new Error(`${object.name} has no field ${name}`);
+      const [column, bound] = field.uniqueIgnoringCase
+        ? [field.column + UNIQUE_KEY_SUFFIX, String(value).toLowerCase()]
+        : [field.column, typeof value === 'boolean' ? (value ? 1 : 0) : value];
+      result = (result.where as (column: string, op: string, value: unknown) => Q)(column, '=', bound);
     }
     return result;
   }

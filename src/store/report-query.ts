@@ -20,14 +20,26 @@ export interface ReportRows {
   readonly totalCount: number;
 }
 
+/** A plan as the runner takes it: a report's, or an NXT query's (which pages and never counts). */
+export type RunnablePlan = ReportPlan & {
+  /** Rows skipped before the first one returned. */
+  readonly offset?: number;
+  /**
+   * Whether `totalCount` counts every matching row: true always runs the count, false never does
+   * (`totalCount` is then the rows returned); unset counts only when the limit cut the result.
+   */
+  readonly countTotal?: boolean;
+};
+
 export interface ReportRunner {
-  run(plan: ReportPlan): Promise<ReportRows>;
+  run(plan: RunnablePlan): Promise<ReportRows>;
 }
 
 const BASE = 't0';
 
-function joinAlias(ref: FieldRef): string {
-  return ref.via ? `r_${ref.via.column}` : BASE;
+/** The alias of the table a path's lookups reach: one join per distinct chain of lookups. */
+function joinAlias(hops: FieldRef['hops']): string {
+  return hops.length === 0 ? BASE : `r_${hops.map((hop) => hop.field.column).join('__')}`;
 }
 
 function escapeLike(text: string): string {
@@ -37,7 +49,7 @@ function escapeLike(text: string): string {
 export function createReportRunner(database: Database): ReportRunner {
   const { db } = database;
 
-  const column = (ref: FieldRef): RawBuilder<unknown> => sql.ref(`${joinAlias(ref)}.${ref.field.column}`);
+  const column = (ref: FieldRef): RawBuilder<unknown> => sql.ref(`${joinAlias(ref.hops)}.${ref.field.column}`);
 
   /** The column as it sorts and compares: by code point for text on every backend. */
   const ordered = (ref: FieldRef): RawBuilder<unknown> =>
@@ -101,23 +113,32 @@ export function createReportRunner(database: Database): ReportRunner {
         ...plan.orderBy.flatMap((o) => (o.source.ref ? [o.source.ref] : [])),
       ];
       referencedFields(plan.where, refs);
-      const joins = new Map<string, FieldRef>();
-      for (const ref of refs) if (ref.via) joins.set(joinAlias(ref), ref);
+      // Every prefix of every chain of lookups is one left join, in order, each joined once.
+      const joins = new Map<string, { hop: FieldRef['hops'][number]; from: string }>();
+      for (const ref of refs) {
+        ref.hops.forEach((hop, i) => {
+          const alias = joinAlias(ref.hops.slice(0, i + 1));
+          if (!joins.has(alias)) joins.set(alias, { hop, from: joinAlias(ref.hops.slice(0, i)) });
+        });
+      }
 
       let from = db.selectFrom(`${plan.object.table} as ${BASE}`);
-      for (const [alias, ref] of joins) {
-        from = from.leftJoin(`${ref.viaObject!.table} as ${alias}`, `${alias}.gsid`, `${BASE}.${ref.via!.column}`);
+      for (const [alias, { hop, from: source }] of joins) {
+        from = from.leftJoin(`${hop.target.table} as ${alias}`, `${alias}.gsid`, `${source}.${hop.field.column}`);
       }
       if (plan.where) from = from.where(compile(plan.where) as Expression<boolean>);
       const groupKeys = plan.groupBy.map(column);
 
-      let rowsQuery = from.select(plan.columns.map((c) => sourceExpression(c.source).as(c.name)));
+      // Columns are selected under positional aliases: names such as `Company_ID__gr.Csm__gr.Name`
+      // would be cut at PostgreSQL's 63-byte identifier limit.
+      let rowsQuery = from.select(plan.columns.map((c, i) => sourceExpression(c.source).as(`c${i}`)));
       if (groupKeys.length > 0) rowsQuery = rowsQuery.groupBy(groupKeys);
       for (const order of plan.orderBy) {
         const nulls = order.placeNulls ? ' nulls last' : '';
         rowsQuery = rowsQuery.orderBy(sql`${sourceExpression(order.source, true)} ${sql.raw(order.direction + nulls)}`);
       }
       rowsQuery = rowsQuery.limit(plan.limit);
+      if (plan.offset) rowsQuery = rowsQuery.offset(plan.offset);
 
       const countQuery =
         groupKeys.length > 0
@@ -127,16 +148,16 @@ export function createReportRunner(database: Database): ReportRunner {
       const rows = await rowsQuery.execute();
       const records = rows.map((row: Record<string, unknown>) => {
         const record: Record<string, string | number> = {};
-        for (const c of plan.columns) {
-          const value = row[c.name];
+        plan.columns.forEach((c, i) => {
+          const value = row[`c${i}`];
           if (value !== null && value !== undefined) record[c.name] = value as string | number;
-        }
+        });
         return record;
       });
       // Only a result cut off by the limit needs a second query to know how many rows there are.
       // (An aggregate without groupBy always yields exactly one row.)
-      const totalCount =
-        rows.length < plan.limit || (plan.grouped && groupKeys.length === 0)
+      const counted = plan.countTotal ?? !(rows.length < plan.limit || (plan.grouped && groupKeys.length === 0));
+      const totalCount = !counted
           ? rows.length
           : Number(((await countQuery.executeTakeFirstOrThrow()) as { count: unknown }).count);
       return { records, totalCount };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { surfaceOf } from '../../src/server/envelope.js';
 import { describeEachBackend, sqliteBackend } from '../helpers/backends.js';
 import { BOOTSTRAP_KEY, createTestApp, expectError, type TestApp } from '../helpers/app.js';
 
@@ -31,7 +32,7 @@ interface Operation {
   readonly hasBody: boolean;
   /** Declared `security: []` in the document. */
   readonly declaredPublic: boolean;
-  /** Everything except GET and POST /v1/reports (running a report only reads). */
+  /** The operation's `x-access` is `write` (a read-only key gets 403). */
   readonly writes: boolean;
 }
 
@@ -57,7 +58,7 @@ async function readOperations(): Promise<Operation[]> {
           hasParameters: /\{\w+\}/.test(path),
           hasBody: operation.requestBody !== undefined,
           declaredPublic: Array.isArray(operation.security) && operation.security.length === 0,
-          writes: method !== 'GET' && !(method === 'POST' && path === '/v1/reports'),
+          writes: operation['x-access'] === 'write',
         });
       }
     }
@@ -182,8 +183,15 @@ describeEachBackend('auth', (backend) => {
       expectError(await t.request(op.method, op.malformedUrl, { key: readOnlyKey, body: { Nope: true } }), 403, 'GSAPI_4030');
     });
 
-    it.each(readOperationsList.map((op) => [op.name, op] as const))('%s is allowed (200, or 404 GSOBJ_1011)', async (_name, op) => {
+    it.each(readOperationsList.map((op) => [op.name, op] as const))('%s is allowed (200, or no such record)', async (_name, op) => {
       const res = await t.request(op.method, op.url, { key: readOnlyKey, body: bodyFor(op) });
+      if (surfaceOf(op.path) === 'nxt') {
+        // The NXT surface answers "no such record", "no such object" (the path names neither) and
+        // a body meant for another route with 400: what matters is that the key was accepted.
+        expect([200, 400], JSON.stringify(res.body)).toContain(res.status);
+        if (res.status === 400) expect(['GSOBJ_1011', 'GSAPI_4001', 'GSOBJ_1007']).toContain(res.body.errorCode);
+        return;
+      }
       expect([200, 404], JSON.stringify(res.body)).toContain(res.status);
       if (res.status === 404) expect(res.body.errorCode).toBe('GSOBJ_1011');
     });

@@ -2,72 +2,14 @@
  * `/v1/reports`: running reports (seed) and the saved-definition extensions. Running is a read,
  * so read-only keys may run reports; saving and deleting definitions are writes.
  */
+import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { AGGREGATE_FUNCTIONS, MAX_REPORT_LIMIT } from '../../domain/reports/definition.js';
-import { OPERATORS } from '../../domain/filters.js';
 import { assertReportId, REPORT_ID_PATTERN, type ReportService } from '../../domain/reports/report-service.js';
+import { ReportDefinitionSchema, ReportParameterSchema, RunReportBodySchema } from '../../domain/reports/schema.js';
 import type { JsonSchema } from '../../domain/schemas.js';
 import { negotiate } from '../../server/negotiate.js';
-import type { ParameterSpec, RouteSpec } from '../../server/route-spec.js';
+import { withBody, type ParameterSpec, type RouteSpec } from '../../server/route-spec.js';
 import { toCsv } from './csv.js';
-
-const filterSchema: JsonSchema = {
-  type: 'object',
-  description:
-    'Narrows the rows before grouping and before the limit. Shorthand: {"Industry": "Software"} (equality), ' +
-    '{"LifecycleStage": ["Adopting", "Renewing"]} (IN). Query form: {"conditions": [{"name", "alias", "operator", "value": [...]}], ' +
-    '"expression": "A AND (B OR NOT C)"}. Field names may follow a reference: "CompanyId.Industry".',
-  properties: {
-    conditions: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          name: { type: 'string', description: 'Field name' },
-          alias: { type: 'string', description: 'Name used in expression' },
-          operator: { type: 'string', enum: [...OPERATORS] },
-          value: { type: 'array', description: 'Always an array; [] for IS_NULL/IS_NOT_NULL, [low, high] for BTW' },
-        },
-        required: ['name', 'operator', 'value'],
-      },
-    },
-    expression: { type: 'string', description: 'Aliases combined with AND, OR, NOT and parentheses (NOT binds tightest, then AND, then OR)' },
-  },
-  additionalProperties: true,
-};
-
-const definitionSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    name: { type: 'string', maxLength: 255 },
-    object: { type: 'string', enum: ['Company', 'Person'] },
-    fields: { type: 'array', items: { type: 'string' }, description: 'Columns; with groupBy or aggregates each must be grouped' },
-    groupBy: { type: 'array', items: { type: 'string' } },
-    aggregates: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          fn: { type: 'string', enum: [...AGGREGATE_FUNCTIONS] },
-          field: { type: 'string', description: 'Not needed for count' },
-          as: { type: 'string', description: 'Column name' },
-        },
-        required: ['fn'],
-      },
-    },
-    where: filterSchema,
-    orderBy: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { field: { type: 'string' }, direction: { type: 'string', enum: ['asc', 'desc'] } },
-        required: ['field'],
-      },
-    },
-    limit: { type: 'integer', minimum: 1, maximum: MAX_REPORT_LIMIT },
-  },
-  required: ['name', 'object', 'fields'],
-};
 
 const resultSchema: JsonSchema = {
   type: 'object',
@@ -102,20 +44,8 @@ const detailsSchema: JsonSchema = {
   type: 'object',
   properties: {
     ...(summarySchema.properties as Record<string, JsonSchema>),
-    definition: { type: 'object', additionalProperties: true },
-    parameters: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          name: { type: 'string' },
-          description: { type: 'string' },
-          default: { type: 'integer' },
-          minimum: { type: 'integer' },
-          maximum: { type: 'integer' },
-        },
-      },
-    },
+    definition: ReportDefinitionSchema,
+    parameters: Type.Array(ReportParameterSchema),
     createdDate: { type: 'string', format: 'date-time' },
     modifiedDate: { type: 'string', format: 'date-time' },
   },
@@ -152,31 +82,19 @@ export function reportRoutes(reports: ReportService): RouteSpec[] {
         'set a built-in report\'s parameters (upcoming-renewals: days). `Accept: text/csv` answers CSV.',
       tag: 'Reports',
       access: 'read',
-      requestBody: {
-        schema: {
-          type: 'object',
-          properties: {
-            reportId: { type: 'string', description: 'ID of the report to execute' },
-            filters: { ...filterSchema, description: 'Optional filters to apply. ' + (filterSchema.description as string) },
-            definition: { ...definitionSchema, description: 'Extension: an ad-hoc report definition instead of reportId' },
-            limit: { type: 'integer', minimum: 1, maximum: MAX_REPORT_LIMIT, description: 'Extension: maximum rows' },
-            parameters: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Extension: built-in report parameters' },
-          },
-        },
-      },
       response: {
         description: 'Report data returned',
         data: resultSchema,
         alternatives: { [CSV_TYPE]: { type: 'string', description: 'The same rows as CSV with a header row' } },
       },
       errorStatuses: [400, 404, 406, 413, 415],
-      handler: async (request, reply) => {
+      ...withBody(RunReportBodySchema, async (body, request, reply) => {
         // The route wrapper has already answered 406 when neither type is acceptable.
         const type = negotiate(request.headers.accept, [JSON_TYPE, CSV_TYPE]);
-        const result = await reports.run(request.body);
+        const result = await reports.run(body);
         if (type === CSV_TYPE) return reply.type('text/csv; charset=utf-8').send(toCsv(result.columns, result.records));
         return result;
-      },
+      }),
     },
     {
       method: 'GET',
@@ -218,10 +136,9 @@ export function reportRoutes(reports: ReportService): RouteSpec[] {
       access: 'write',
       extension: true,
       parameters: [reportIdParameter],
-      requestBody: { schema: definitionSchema },
       response: { description: 'The saved report', data: detailsSchema },
       errorStatuses: [400, 403, 409, 413, 415],
-      handler: async (request) => (await reports.save(reportIdOf(request), request.body)).report,
+      ...withBody(ReportDefinitionSchema, async (definition, request) => (await reports.save(reportIdOf(request), definition)).report),
     },
     {
       method: 'DELETE',

@@ -22,10 +22,19 @@ export interface RecordRoutesOptions {
   readonly seedOperations: ReadonlySet<Operation>;
   /** Fields the list can be filtered on with `?Field=value` (equality). */
   readonly listFilters?: readonly string[];
-  readonly schemas: { readonly record: JsonSchema } & Record<WriteMode, JsonSchema>;
+  readonly schemas: { readonly record: JsonSchema } & Record<'create' | 'replace' | 'patch', JsonSchema>;
 }
 
 const MERGE_PATCH = 'application/merge-patch+json';
+
+/**
+ * The write bodies opt out of registerRoutes' generic body validation (`validate: false`): the
+ * handlers validate them with `validators`, compiled by compileRecordValidators from the same
+ * object description as these schemas, and that validator words its errors with the object's
+ * metadata the generic mapping lacks (read-only fields, "did you mean", Gsid, date and email
+ * errors, at-least-one-of rules).
+ */
+const VALIDATED_BY_HANDLER = { validate: false } as const;
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -99,7 +108,7 @@ export function recordRoutes(options: RecordRoutesOptions): RouteSpec[] {
       summary: `Gainsight Create a ${singular}`,
       description: `Create a new ${singular} record. Answers the stored record, with its Gsid and timestamps.`,
       access: 'write',
-      requestBody: { schema: schemas.create },
+      requestBody: { schema: schemas.create, ...VALIDATED_BY_HANDLER },
       response: { description: `${object.name} created successfully`, data: schemas.record },
       errorStatuses: [400, 403, 409, 413, 415],
       handler: async (request) => service.create(validators.create(request.body)),
@@ -128,7 +137,7 @@ export function recordRoutes(options: RecordRoutesOptions): RouteSpec[] {
         `Answers the updated record.`,
       access: 'write',
       parameters: [idParameter],
-      requestBody: { schema: schemas.replace },
+      requestBody: { schema: schemas.replace, ...VALIDATED_BY_HANDLER },
       response: { description: `${object.name} updated successfully`, data: schemas.record },
       errorStatuses: [400, 403, 404, 409, 413, 415],
       handler: async (request) => {
@@ -147,7 +156,7 @@ export function recordRoutes(options: RecordRoutesOptions): RouteSpec[] {
         'values. Required fields cannot be cleared. Accepts application/json and application/merge-patch+json.',
       access: 'write',
       parameters: [idParameter],
-      requestBody: { schema: schemas.patch, contentTypes: ['application/json', MERGE_PATCH] },
+      requestBody: { schema: schemas.patch, contentTypes: ['application/json', MERGE_PATCH], ...VALIDATED_BY_HANDLER },
       response: { description: `${object.name} updated successfully`, data: schemas.record },
       errorStatuses: [400, 403, 404, 409, 413, 415],
       handler: async (request) => {

@@ -21,6 +21,7 @@ export function registerServeCommand(program: Command): void {
     .option('--pool-size <n>', 'PostgreSQL connection pool size (env DB_POOL_SIZE; default 10)')
     .option('--statement-timeout <ms>', 'PostgreSQL statement timeout in ms (env DB_STATEMENT_TIMEOUT_MS; default 30000)')
     .option('--sqlite-synchronous <mode>', 'full|normal (env SQLITE_SYNCHRONOUS; default full)')
+    .option('--nxt-date-format <format>', 'iso|epoch: how the NXT surface writes dates (env GS_NXT_DATE_FORMAT; default iso)')
     .option('--demo', 'load the demo data set (50 companies, 200 people) into an empty database', false)
     .action((flags: ConfigFlags) => serve(flags));
 }
@@ -56,7 +57,7 @@ async function serve(flags: ConfigFlags): Promise<void> {
     logger.warn('no active access keys: every request will get 401. Create one: gainsight-api keys create --name NAME');
   }
 
-  const app = await buildApp({ store, accessKeys, logger });
+  const app = await buildApp({ store, accessKeys, logger, nxtDateFormat: config.nxtDateFormat });
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, database: dbForLog }, 'gainsight-api listening');
 

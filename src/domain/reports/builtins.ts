@@ -3,15 +3,9 @@
  * and SQL as a saved one), built per run from its parameters and today's date (UTC).
  */
 import { addDays } from '../dates.js';
-import type { ReportDefinition } from './definition.js';
+import type { ReportDefinition, ReportParameter } from './schema.js';
 
-export interface ReportParameter {
-  readonly name: string;
-  readonly description: string;
-  readonly default: number;
-  readonly minimum: number;
-  readonly maximum: number;
-}
+export type { ReportParameter };
 
 export interface BuiltInReport {
   readonly id: string;

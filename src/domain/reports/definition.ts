@@ -5,12 +5,14 @@
  *    "aggregates": [{"fn": "sum", "field": "ARR", "as": "totalARR"}, {"fn": "count", "as": "companies"}],
  *    "where": <filter>, "orderBy": [{"field": "totalARR", "direction": "desc"}], "limit": 10}
  *
- * `planReport` validates one against the object model and turns it (plus a run's filters and
- * limit) into a ReportPlan: resolved fields and typed output columns that the store compiles to
- * a single SQL query. Every mistake is a 400 that names the part of the definition at fault.
+ * Their shape is declared once, in schema.ts (ReportDefinitionSchema): request bodies are
+ * checked against it before they get here, saved ones by parseDefinition. `planReport` then
+ * checks what a schema cannot (the fields exist, grouping rules, aggregates fit their fields)
+ * and turns the definition (plus a run's filters and limit) into a ReportPlan: resolved fields
+ * and typed output columns that the store compiles to a single SQL query. Every mistake is a 400
+ * that names the part of the definition at fault.
  */
-import { isPlainObject } from '../json.js';
-import { errors, describeValue } from '../errors.js';
+import { errors } from '../errors.js';
 import {
   countValues,
   MAX_FILTER_VALUES,
@@ -21,20 +23,12 @@ import {
   type Predicate,
 } from '../filters.js';
 import type { FieldType, ObjectDescription } from '../object-model.js';
+import { createAjv } from '../validation.js';
+import { compileValidator, type Validator } from '../../server/request-validation.js';
+import { ReportDefinitionSchema, unknownObjectProblem, type AggregateFunction, type ReportDefinition } from './schema.js';
 
-export const AGGREGATE_FUNCTIONS = ['count', 'sum', 'avg', 'min', 'max'] as const;
-export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
-
-export interface ReportDefinition {
-  readonly name: string;
-  readonly object: string;
-  readonly fields: readonly string[];
-  readonly groupBy?: readonly string[];
-  readonly aggregates?: readonly { readonly fn: AggregateFunction; readonly field?: string; readonly as?: string }[];
-  readonly where?: unknown;
-  readonly orderBy?: readonly { readonly field: string; readonly direction?: 'asc' | 'desc' }[];
-  readonly limit?: number;
-}
+// The shapes live in schema.ts; these names are what the rest of the code has always imported.
+export { AGGREGATE_FUNCTIONS, MAX_REPORT_LIMIT, type AggregateFunction, type ReportDefinition } from './schema.js';
 
 export type ColumnType = FieldType;
 
@@ -71,8 +65,6 @@ export interface ReportPlan {
 }
 
 export const DEFAULT_REPORT_LIMIT = 1000;
-export const MAX_REPORT_LIMIT = 10_000;
-const MAX_COLUMNS = 50;
 
 export interface PlanContext {
   readonly lookUp: (objectName: string) => ObjectDescription | undefined;
@@ -80,80 +72,20 @@ export interface PlanContext {
   readonly filters?: unknown;
   /** Overrides the definition's limit. */
   readonly limit?: number;
-  /** Where the definition sits in the request, for messages. */
+  /** Where the definition sits in the request, for messages; '' when it is the whole body. */
   readonly at?: string;
 }
 
+let validateDefinition: Validator<ReportDefinition> | undefined;
 
-function stringArray(value: unknown, where: string, { allowEmpty }: { allowEmpty: boolean }): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
-    throw errors.invalidValue(where, `expected an array of field names, got ${describeValue(value)}`);
-  }
-  if (!allowEmpty && value.length === 0) throw errors.requiredValue(where, 'at least one field is required');
-  if (value.length > MAX_COLUMNS) throw errors.invalidValue(where, `at most ${MAX_COLUMNS} entries`);
-  const duplicate = value.find((item, index) => value.indexOf(item) !== index);
-  if (duplicate !== undefined) throw errors.invalidValue(where, `${duplicate} is listed twice`);
-  return value as string[];
-}
-
-export function validateLimit(value: unknown, where: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_REPORT_LIMIT) {
-    throw errors.invalidValue(where, `expected an integer from 1 to ${MAX_REPORT_LIMIT}, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-/** Structural check of a definition as received (unknown keys, types). */
+/**
+ * A definition that did not come through a validated request body (a saved one, read back from
+ * the database), checked with the validator compiled from ReportDefinitionSchema: the same shape
+ * the routes enforce. `at` names it in messages (`report weekly.fields`).
+ */
 export function parseDefinition(input: unknown, at = 'definition'): ReportDefinition {
-  if (!isPlainObject(input)) throw errors.invalidValue(at, `expected a report definition object, got ${describeValue(input)}`);
-  const allowed = ['name', 'object', 'fields', 'groupBy', 'aggregates', 'where', 'orderBy', 'limit'];
-  const unknown = Object.keys(input).find((key) => !allowed.includes(key));
-  if (unknown) throw errors.unknownField(`${at}.${unknown}`);
-  if (typeof input.name !== 'string' || input.name.trim() === '') throw errors.requiredValue(`${at}.name`, 'a non-empty name is required');
-  if (input.name.length > 255) throw errors.valueTooLong(`${at}.name`, 255, input.name.length);
-  if (typeof input.object !== 'string' || input.object === '') throw errors.requiredValue(`${at}.object`, 'an object (Company or Person) is required');
-  const aggregates = input.aggregates;
-  if (aggregates !== undefined && (!Array.isArray(aggregates) || aggregates.length > MAX_COLUMNS)) {
-    throw errors.invalidValue(`${at}.aggregates`, `expected an array of at most ${MAX_COLUMNS} aggregates`);
-  }
-  (aggregates as unknown[] | undefined)?.forEach((aggregate, i) => {
-    const where = `${at}.aggregates[${i}]`;
-    if (!isPlainObject(aggregate)) throw errors.invalidValue(where, 'expected {fn, field, as}');
-    const extra = Object.keys(aggregate).find((key) => !['fn', 'field', 'as'].includes(key));
-    if (extra) throw errors.unknownField(`${where}.${extra}`);
-    if (!(AGGREGATE_FUNCTIONS as readonly unknown[]).includes(aggregate.fn)) {
-      throw errors.invalidValue(`${where}.fn`, `expected one of ${AGGREGATE_FUNCTIONS.join(', ')}, got ${describeValue(aggregate.fn)}`);
-    }
-    if (aggregate.field !== undefined && typeof aggregate.field !== 'string') throw errors.invalidValue(`${where}.field`, 'expected a field name');
-    if (aggregate.as !== undefined && (typeof aggregate.as !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(aggregate.as))) {
-      throw errors.invalidValue(`${where}.as`, `expected a column name of letters, digits and _, got ${describeValue(aggregate.as)}`);
-    }
-  });
-  const orderBy = input.orderBy;
-  if (orderBy !== undefined && (!Array.isArray(orderBy) || orderBy.length > 10)) {
-    throw errors.invalidValue(`${at}.orderBy`, 'expected an array of at most 10 {field, direction}');
-  }
-  (orderBy as unknown[] | undefined)?.forEach((order, i) => {
-    const where = `${at}.orderBy[${i}]`;
-    if (!isPlainObject(order) || typeof order.field !== 'string') throw errors.invalidValue(where, 'expected {field, direction}');
-    const extra = Object.keys(order).find((key) => !['field', 'direction'].includes(key));
-    if (extra) throw errors.unknownField(`${where}.${extra}`);
-    if (order.direction !== undefined && order.direction !== 'asc' && order.direction !== 'desc') {
-      throw errors.invalidValue(`${where}.direction`, `expected asc or desc, got ${describeValue(order.direction)}`);
-    }
-  });
-  return {
-    name: input.name,
-    object: input.object,
-    fields: stringArray(input.fields, `${at}.fields`, { allowEmpty: true }),
-    groupBy: stringArray(input.groupBy, `${at}.groupBy`, { allowEmpty: true }),
-    aggregates: aggregates as ReportDefinition['aggregates'],
-    where: input.where,
-    orderBy: orderBy as ReportDefinition['orderBy'],
-    limit: validateLimit(input.limit, `${at}.limit`),
-  };
+  validateDefinition ??= compileValidator<ReportDefinition>(createAjv(), ReportDefinitionSchema);
+  return validateDefinition(input, at);
 }
 
 const NUMERIC: readonly FieldType[] = ['number', 'integer'];
@@ -168,28 +100,30 @@ function aggregateType(fn: AggregateFunction, ref: FieldRef | undefined): Column
 
 /** Validates a definition against the object model and builds the plan the store executes. */
 export function planReport(definition: ReportDefinition, context: PlanContext): ReportPlan {
-  const at = context.at ?? 'definition';
+  const base = context.at ?? 'definition';
+  const at = (part: string) => (base === '' ? part : `${base}.${part}`);
   const object = context.lookUp(definition.object);
-  if (!object) throw errors.invalidValue(`${at}.object`, `unknown object ${describeValue(definition.object)}; expected Company or Person`);
+  if (!object) throw errors.invalidValue(at('object'), unknownObjectProblem(definition.object));
   const resolve = (path: string, where: string) => resolveFieldRef(object, path, where, context.lookUp);
 
+  const fields = definition.fields ?? [];
   const aggregates = definition.aggregates ?? [];
-  const groupBy = (definition.groupBy ?? []).map((path, i) => resolve(path, `${at}.groupBy[${i}]`));
+  const groupBy = (definition.groupBy ?? []).map((path, i) => resolve(path, at(`groupBy[${i}]`)));
   const grouped = groupBy.length > 0 || aggregates.length > 0;
-  if (definition.fields.length === 0 && aggregates.length === 0) {
-    throw errors.requiredValue(`${at}.fields`, 'a report needs at least one field or aggregate');
+  if (fields.length === 0 && aggregates.length === 0) {
+    throw errors.requiredValue(at('fields'), 'a report needs at least one field or aggregate');
   }
 
-  const columns: ReportColumn[] = definition.fields.map((path, i) => {
-    const ref = resolve(path, `${at}.fields[${i}]`);
+  const columns: ReportColumn[] = fields.map((path, i) => {
+    const ref = resolve(path, at(`fields[${i}]`));
     if (grouped && !groupBy.some((g) => g.path === ref.path)) {
-      throw errors.invalidValue(`${at}.fields[${i}]`, `${path} is neither grouped nor aggregated: add it to groupBy or remove it`);
+      throw errors.invalidValue(at(`fields[${i}]`), `${path} is neither grouped nor aggregated: add it to groupBy or remove it`);
     }
     return { name: path, type: ref.field.type, source: { kind: 'field', ref } };
   });
 
   aggregates.forEach((aggregate, i) => {
-    const where = `${at}.aggregates[${i}]`;
+    const where = at(`aggregates[${i}]`);
     let ref: FieldRef | undefined;
     if (aggregate.field !== undefined) ref = resolve(aggregate.field, `${where}.field`);
     if (aggregate.fn !== 'count') {
@@ -209,7 +143,7 @@ export function planReport(definition: ReportDefinition, context: PlanContext): 
     columns.push({ name, type: aggregateType(aggregate.fn, ref), source: { kind: 'aggregate', fn: aggregate.fn, ref } });
   });
 
-  const definitionWhere = parseFilter(definition.where, { object, lookUp: context.lookUp, where: `${at}.where` });
+  const definitionWhere = parseFilter(definition.where, { object, lookUp: context.lookUp, where: at('where') });
   const runtimeWhere = parseFilter(context.filters, { object, lookUp: context.lookUp, where: 'filters' });
   const parts = [definitionWhere, runtimeWhere].filter((p): p is Predicate => p !== undefined);
   const where: Predicate | undefined = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { kind: 'and', operands: parts };
@@ -228,14 +162,14 @@ export function planReport(definition: ReportDefinition, context: PlanContext): 
     const column = columns.find((c) => c.name === order.field);
     if (!column) {
       throw errors.invalidValue(
-        `${at}.orderBy[${i}].field`,
+        at(`orderBy[${i}].field`),
         `${order.field} is not a column of this report; order by one of ${columns.map((c) => c.name).join(', ')}`,
       );
     }
     return { source: column.source, type: column.type, direction: order.direction ?? 'asc', placeNulls: placeNulls(column.source) };
   });
   // Ties are broken the same way on every backend: by the group keys, or by the record's Gsid.
-  const tieBreakers: FieldRef[] = grouped ? groupBy : [resolve('Gsid', `${at}.fields`)];
+  const tieBreakers: FieldRef[] = grouped ? groupBy : [resolve('Gsid', at('fields'))];
   for (const ref of tieBreakers) {
     orderBy.push({ source: { kind: 'field', ref }, type: ref.field.type, direction: 'asc', placeNulls: placeNulls({ kind: 'field', ref }) });
   }

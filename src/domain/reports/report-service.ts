@@ -1,14 +1,19 @@
 /**
  * Reports: built-in and saved definitions, and running them (by id or ad hoc) with runtime
  * filters, limit and parameters.
+ *
+ * The service takes bodies of the types declared in schema.ts: the routes have validated them
+ * against those very schemas. What it checks itself is what no schema can say (a report id's
+ * meaning, reportId or definition, parameters of the report at hand), then planReport checks the
+ * definition against the object model. Saved definitions are validated again when read back.
  */
-import { isPlainObject } from '../json.js';
-import type { ReportRepository } from '../../store/report-repository.js';
+import type { ReportRepository, SavedReport } from '../../store/report-repository.js';
 import type { ReportRunner } from '../../store/report-query.js';
 import { errors, describeValue } from '../errors.js';
 import type { ObjectDescription } from '../object-model.js';
 import { BUILT_IN_REPORTS, findBuiltIn, type BuiltInReport } from './builtins.js';
-import { parseDefinition, planReport, validateLimit, type ColumnType, type ReportDefinition } from './definition.js';
+import { parseDefinition, planReport, type ColumnType } from './definition.js';
+import type { ParameterValues, ReportDefinition, RunReportBody } from './schema.js';
 
 export const REPORT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -36,10 +41,10 @@ export interface ReportResult {
 export interface ReportService {
   list(): Promise<ReportSummary[]>;
   get(id: string): Promise<ReportDetails>;
-  save(id: string, definition: unknown): Promise<{ report: ReportDetails; created: boolean }>;
+  save(id: string, definition: ReportDefinition): Promise<{ report: ReportDetails; created: boolean }>;
   delete(id: string): Promise<{ id: string }>;
   /** Runs the body of `POST /v1/reports`. */
-  run(body: unknown): Promise<ReportResult>;
+  run(body: RunReportBody): Promise<ReportResult>;
 }
 
 export interface ReportServiceOptions {
@@ -61,28 +66,28 @@ export function createReportService(options: ReportServiceOptions): ReportServic
   const clock = options.clock ?? (() => new Date());
   const today = () => clock().toISOString().slice(0, 10);
 
-  function parameterValues(report: BuiltInReport | undefined, given: unknown): Record<string, number> {
-    if (given === undefined || given === null) return {};
-    if (!isPlainObject(given)) throw errors.invalidValue('parameters', `expected an object, got ${describeValue(given)}`);
-    const values: Record<string, number> = {};
-    for (const [name, value] of Object.entries(given)) {
+  /** The given parameters, each one the report declares and within its range (integers already). */
+  function parameterValues(report: BuiltInReport | undefined, given: ParameterValues | undefined): ParameterValues {
+    for (const [name, value] of Object.entries(given ?? {})) {
       const parameter = report?.parameters.find((p) => p.name === name);
       if (!parameter) throw errors.unknownField(`parameters.${name}`);
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < parameter.minimum || value > parameter.maximum) {
+      if (value < parameter.minimum || value > parameter.maximum) {
         throw errors.invalidValue(`parameters.${name}`, `expected an integer from ${parameter.minimum} to ${parameter.maximum}, got ${describeValue(value)}`);
       }
-      values[name] = value;
     }
-    return values;
+    return given ?? {};
   }
 
-  async function definitionOf(id: string, parameters: unknown): Promise<ReportDefinition> {
+  /** A saved definition as read back: validated by the same schema as when it was saved. */
+  const definitionOfSaved = (saved: SavedReport): ReportDefinition => parseDefinition(saved.definition, `report ${saved.id}`);
+
+  async function definitionOf(id: string, parameters: ParameterValues | undefined): Promise<ReportDefinition> {
     const builtIn = findBuiltIn(id);
     if (builtIn) return builtIn.definition(parameterValues(builtIn, parameters), today());
     parameterValues(undefined, parameters);
     const saved = await repository.get(id);
     if (!saved) throw errors.notFoundReport(id);
-    return parseDefinition(saved.definition);
+    return definitionOfSaved(saved);
   }
 
   return {
@@ -94,7 +99,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
           return { id: report.id, name: definition.name, object: definition.object, builtIn: true, description: report.description };
         }),
         ...saved.map((report) => {
-          const definition = report.definition as ReportDefinition;
+          const definition = definitionOfSaved(report);
           return { id: report.id, name: definition.name, object: definition.object, builtIn: false };
         }),
       ];
@@ -117,7 +122,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
       }
       const saved = await repository.get(id);
       if (!saved) throw errors.notFoundReport(id);
-      const definition = saved.definition as ReportDefinition;
+      const definition = definitionOfSaved(saved);
       return {
         id,
         name: definition.name,
@@ -129,13 +134,11 @@ export function createReportService(options: ReportServiceOptions): ReportServic
       };
     },
 
-    async save(id, input) {
+    async save(id, definition) {
       assertReportId(id);
       if (findBuiltIn(id)) throw errors.conflict(`Report ${id} is built in and cannot be replaced; save yours under another id`);
-      if (input === undefined) throw errors.badRequest('Request body is required: send a report definition');
-      const definition = parseDefinition(input, 'body');
-      // Validate fully now, so a saved report can always run.
-      planReport(definition, { lookUp, at: 'body' });
+      // Validate fully now, so a saved report can always run. The definition is the whole body.
+      planReport(definition, { lookUp, at: '' });
       const { report, created } = await repository.put(id, definition, clock().toISOString());
       return {
         report: {
@@ -159,29 +162,23 @@ export function createReportService(options: ReportServiceOptions): ReportServic
     },
 
     async run(body) {
-      if (body === undefined) throw errors.badRequest('Request body is required: send a JSON object');
-      if (!isPlainObject(body)) throw errors.badRequest(`Request body must be a JSON object, not ${describeValue(body)}`);
-      const unknown = Object.keys(body).find((key) => !['reportId', 'definition', 'filters', 'limit', 'parameters'].includes(key));
-      if (unknown) throw errors.unknownField(unknown);
-      const { reportId, definition: adHoc } = body;
-      if (reportId !== undefined && reportId !== null && adHoc !== undefined && adHoc !== null) {
-        throw errors.invalidValue('reportId', 'send either reportId or definition, not both');
-      }
+      // `null` means "not given", as it always has.
+      const reportId = body.reportId ?? undefined;
+      const adHoc = body.definition ?? undefined;
+      const parameters = body.parameters ?? undefined;
+      if (reportId !== undefined && adHoc !== undefined) throw errors.invalidValue('reportId', 'send either reportId or definition, not both');
       let definition: ReportDefinition;
       let at = 'definition';
-      if (adHoc !== undefined && adHoc !== null) {
-        if (body.parameters !== undefined) throw errors.invalidValue('parameters', 'parameters apply to built-in reports only');
-        definition = parseDefinition(adHoc);
+      if (adHoc !== undefined) {
+        if (parameters !== undefined) throw errors.invalidValue('parameters', 'parameters apply to built-in reports only');
+        definition = adHoc;
       } else {
-        if (reportId === undefined || reportId === null || reportId === '') {
-          throw errors.requiredValue('reportId', 'a reportId (or an ad-hoc definition) is required');
-        }
-        if (typeof reportId !== 'string') throw errors.invalidValue('reportId', `expected a string, got ${describeValue(reportId)}`);
+        if (!reportId) throw errors.requiredValue('reportId', 'a reportId (or an ad-hoc definition) is required');
         assertReportId(reportId);
-        definition = await definitionOf(reportId, body.parameters);
+        definition = await definitionOf(reportId, parameters);
         at = `report ${reportId}`;
       }
-      const plan = planReport(definition, { lookUp, filters: body.filters, limit: validateLimit(body.limit, 'limit'), at });
+      const plan = planReport(definition, { lookUp, filters: body.filters, limit: body.limit ?? undefined, at });
       const rows = await runner.run(plan);
       return { columns: plan.columns.map(({ name, type }) => ({ name, type })), ...rows };
     },

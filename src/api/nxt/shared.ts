@@ -1,0 +1,62 @@
+/** What the NXT route modules share: resolving the object a path names, and loose JSON shapes. */
+import type { FastifyRequest } from 'fastify';
+import { errors } from '../../domain/errors.js';
+import { findObject } from '../../domain/objects/index.js';
+import type { JsonSchema } from '../../domain/schemas.js';
+import type { ParameterSpec } from '../../server/route-spec.js';
+import type { ApiContext, SurfaceObject } from '../context.js';
+
+/** The object a name denotes on the NXT surface (any case), or 400 "Requested object not found.". */
+export function nxtObject(context: ApiContext, name: unknown): SurfaceObject {
+  const object = typeof name === 'string' ? findObject(name) : undefined;
+  const served = object && context.nxt.get(object.name);
+  if (!served) throw errors.unknownObject(String(name));
+  return served;
+}
+
+export function objectOf(context: ApiContext, request: FastifyRequest): SurfaceObject {
+  return nxtObject(context, (request.params as { object: string }).object);
+}
+
+export const objectParameter: ParameterSpec = {
+  name: 'object',
+  in: 'path',
+  required: true,
+  description: 'Object name, any case: Company, Person, company_person, gsuser',
+  schema: { type: 'string' },
+};
+
+/** A record as the NXT surface answers it: every field, null when empty. */
+export const nxtRecordSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'Field name (or lookup path) -> value; null when the field has no value',
+};
+
+/** A request body whose parts the handler reads as Gainsight does (lenient values, NXT names). */
+export const looseObjectSchema: JsonSchema = { type: 'object', additionalProperties: true };
+
+export const batchRequestSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    // Each record is checked by the handler, which reports every bad record of the batch at once.
+    records: { type: 'array', description: '1 to 50 record objects (field name -> value); all are written or none' },
+  },
+  additionalProperties: true,
+};
+
+export const batchResultSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    count: { type: 'integer', description: 'Records written' },
+    errors: { type: 'null' },
+    records: { type: 'array', items: { type: 'object', properties: { Gsid: { type: 'string' } }, required: ['Gsid'] } },
+  },
+  required: ['count', 'errors', 'records'],
+};
+
+export const recordsResultSchema: JsonSchema = {
+  type: 'object',
+  properties: { records: { type: 'array', items: nxtRecordSchema } },
+  required: ['records'],
+};

@@ -1,0 +1,126 @@
+/**
+ * The NXT query body (`POST /v1/data/objects/query/{object}`) as a plan the store runs in one SQL
+ * query: the same filter engine as the reports, in the NXT dialect (lookup paths `X__gr.Field`
+ * up to three hops, values read as Gainsight reads them).
+ *
+ *   {"select": ["Name", "Csm__gr.Email"], "where": {"conditions": [...], "expression": "A AND B"},
+ *    "orderBy": {"ModifiedDate": "desc"}, "limit": 100, "offset": 0}
+ *
+ * Results are keyed by the select strings exactly as sent; ties always end on Gsid, so paging
+ * by offset is deterministic.
+ */
+import { isPlainObject } from '../json.js';
+import { errors, describeValue } from '../errors.js';
+import {
+  countValues,
+  MAX_FILTER_VALUES,
+  nonNullFields,
+  NXT_DIALECT,
+  parseFilter,
+  resolveFieldRef,
+  type FieldRef,
+  type Predicate,
+} from '../filters.js';
+import { parseLenientNumber } from '../lenient-values.js';
+import type { ObjectDescription } from '../object-model.js';
+import type { ReportColumn, ReportOrder, ReportPlan } from '../reports/definition.js';
+
+export const DEFAULT_QUERY_LIMIT = 100;
+export const MAX_QUERY_LIMIT = 5000;
+export const MAX_QUERY_OFFSET = 1_000_000_000;
+const MAX_SELECT = 500;
+
+/** A plan with paging: what the store's runner executes. */
+export type QueryPlan = ReportPlan & { readonly offset: number; readonly countTotal: boolean };
+
+export interface QueryOptions {
+  readonly lookUp: (name: string) => ObjectDescription | undefined;
+  /** Count every match (`totalCount`), as the users list does with includeTotal. */
+  readonly countTotal?: boolean;
+  /** Paging by page number (users list) instead of offset. */
+  readonly paging?: 'offset' | 'page';
+}
+
+/** An integer parameter (`limit`, `offset`): a JSON number or a decimal string, in range. */
+export function integerParameter(value: unknown, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  const number = parseLenientNumber(value);
+  if (number === undefined || !Number.isInteger(number) || number < min || number > max) {
+    throw errors.invalidValue(name, `expected an integer from ${min} to ${max}, got ${describeValue(value)}`, value);
+  }
+  return number;
+}
+
+function selectList(object: ObjectDescription, value: unknown, resolve: (path: string, where: string) => FieldRef): FieldRef[] {
+  if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) {
+    return object.fields.map((field) => ({ path: field.name, field, hops: [] }));
+  }
+  if (!Array.isArray(value)) throw errors.invalidValue('select', `expected an array of field names, got ${describeValue(value)}`, value);
+  if (value.length > MAX_SELECT) throw errors.invalidValue('select', `at most ${MAX_SELECT} fields, got ${value.length}`);
+  const seen = new Set<string>();
+  const refs: FieldRef[] = [];
+  value.forEach((path, i) => {
+    if (typeof path !== 'string') throw errors.invalidValue(`select[${i}]`, `expected a field name, got ${describeValue(path)}`, path);
+    if (seen.has(path)) return;
+    seen.add(path);
+    refs.push(resolve(path, `select[${i}]`));
+  });
+  return refs;
+}
+
+function orderList(value: unknown, resolve: (path: string, where: string) => FieldRef): { ref: FieldRef; direction: 'asc' | 'desc' }[] {
+  if (value === undefined || value === null) return [];
+  if (!isPlainObject(value)) {
+    throw errors.invalidValue('orderBy', `expected an object of field -> "asc" or "desc", got ${describeValue(value)}`, value);
+  }
+  return Object.entries(value).map(([path, direction]) => {
+    const lower = typeof direction === 'string' ? direction.toLowerCase() : undefined;
+    if (lower !== 'asc' && lower !== 'desc') {
+      throw errors.invalidValue(`orderBy.${path}`, `expected asc or desc, got ${describeValue(direction)}`, direction);
+    }
+    return { ref: resolve(path, `orderBy.${path}`), direction: lower };
+  });
+}
+
+/** Validates a query body against a view and builds the plan. Every mistake is a 400 naming the part at fault. */
+export function planQuery(object: ObjectDescription, body: unknown, options: QueryOptions): QueryPlan {
+  const input = body === undefined || body === null ? {} : body;
+  if (!isPlainObject(input)) throw errors.badRequest(`Request body must be a JSON object, not ${describeValue(input)}`);
+  const resolve = (path: string, where: string) => resolveFieldRef(object, path, where, options.lookUp, NXT_DIALECT);
+
+  const selected = selectList(object, input.select, resolve);
+  const columns: ReportColumn[] = selected.map((ref) => ({ name: ref.path, type: ref.field.type, source: { kind: 'field', ref } }));
+
+  let where: Predicate | undefined;
+  if (input.where !== undefined && input.where !== null) {
+    if (!isPlainObject(input.where)) throw errors.invalidValue('where', `expected {conditions, expression}, got ${describeValue(input.where)}`);
+    where = parseFilter(input.where, { object, lookUp: options.lookUp, where: 'where', dialect: NXT_DIALECT });
+  }
+  if (countValues(where) > MAX_FILTER_VALUES) {
+    throw errors.invalidValue('where', `the conditions hold more than ${MAX_FILTER_VALUES} values in all; split the query`);
+  }
+
+  const limit = integerParameter(input.limit, 'limit', 1, MAX_QUERY_LIMIT, DEFAULT_QUERY_LIMIT);
+  const offset =
+    options.paging === 'page'
+      ? integerParameter(input.page, 'page', 0, Math.floor(MAX_QUERY_OFFSET / limit), 0) * limit
+      : integerParameter(input.offset, 'offset', 0, MAX_QUERY_OFFSET, 0);
+
+  const neverNull = nonNullFields(where);
+  // Own fields that always hold a value never need NULL placement (so an index can serve the
+  // order); anything reached through a lookup can be NULL when the lookup is empty.
+  const placeNulls = (ref: FieldRef) =>
+    !neverNull.has(ref.path) && !(ref.hops.length === 0 && (ref.field.required === true || ref.field.readOnly === true));
+  const orders = orderList(input.orderBy, resolve);
+  if (!orders.some(({ ref }) => ref.hops.length === 0 && ref.field.name === 'Gsid')) {
+    orders.push({ ref: resolve('Gsid', 'orderBy'), direction: 'asc' });
+  }
+  const orderBy: ReportOrder[] = orders.map(({ ref, direction }) => ({
+    source: { kind: 'field', ref },
+    type: ref.field.type,
+    direction,
+    placeNulls: placeNulls(ref),
+  }));
+
+  return { object, columns, grouped: false, groupBy: [], where, orderBy, limit, offset, countTotal: options.countTotal ?? false };
+}
