@@ -70,6 +70,13 @@ export interface FieldSpec {
   readonly links?: { readonly object: string; readonly self: string; readonly target: string };
 }
 
+/** The fields every object has: its id first, the server's timestamps last. */
+export const GSID_FIELD: FieldSpec = { type: 'gsid', readOnly: true, description: 'Gainsight unique identifier', label: 'GSID' };
+export const TIMESTAMP_FIELDS = {
+  CreatedDate: { type: 'datetime', readOnly: true, description: 'Record creation timestamp' },
+  ModifiedDate: { type: 'datetime', readOnly: true, description: 'Record last modified timestamp' },
+} as const satisfies Record<string, FieldSpec>;
+
 export const DEFAULT_STRING_MAX_LENGTH = 255;
 /** Bound of money amounts (ARR): 10^15, so a sum over billions of records stays finite. */
 export const MAX_AMOUNT = 1e15;

@@ -84,28 +84,23 @@ export function successSchema(surface: Surface, dataSchema: JsonSchema): JsonSch
   };
 }
 
+const FAILURE_PROPERTIES = {
+  result: { ...RESULT, const: false },
+  errorCode: { type: 'string', description: 'Stable error code (see the README for the list)' },
+  errorDesc: { type: 'string', description: 'What went wrong, naming the field and the problem' },
+  requestId: REQUEST_ID,
+};
+
 export const failureSchema: JsonSchema = {
   type: 'object',
-  properties: {
-    result: { ...RESULT, const: false },
-    errorCode: { type: 'string', description: 'Stable error code (see the README for the list)' },
-    errorDesc: { type: 'string', description: 'What went wrong, naming the field and the problem' },
-    requestId: REQUEST_ID,
-  },
+  properties: FAILURE_PROPERTIES,
   required: ['result', 'errorCode', 'errorDesc', 'requestId'],
 };
 
 /** The NXT failure: six keys; `data` holds per-record errors of a failed batch, else null. */
 export const nxtFailureSchema: JsonSchema = {
   type: 'object',
-  properties: {
-    result: { ...RESULT, const: false },
-    errorCode: { type: 'string', description: 'Stable error code (see the README for the list)' },
-    errorDesc: { type: 'string', description: 'What went wrong, naming the field and the problem' },
-    requestId: REQUEST_ID,
-    data: {},
-    message: { type: 'string', description: 'The same text as errorDesc' },
-  },
+  properties: { ...FAILURE_PROPERTIES, data: {}, message: { type: 'string', description: 'The same text as errorDesc' } },
   required: ['result', 'errorCode', 'errorDesc', 'requestId', 'data', 'message'],
 };
 

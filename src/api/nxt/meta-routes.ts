@@ -9,17 +9,22 @@ import { looseObjectSchema, nxtObject, objectOf, objectParameter } from './share
 
 const TAG = 'NXT metadata';
 
+/** What describe and list both say of an object. */
+const OBJECT_SUMMARY = {
+  objectName: { type: 'string' },
+  label: { type: 'string' },
+  objectType: { type: 'string', enum: ['STANDARD', 'CUSTOM'] },
+  createable: { type: 'boolean' },
+};
+
 const describeSchema: JsonSchema = {
   type: 'array',
   items: {
     type: 'object',
     properties: {
-      objectName: { type: 'string' },
-      label: { type: 'string' },
+      ...OBJECT_SUMMARY,
       labelPlural: { type: 'string' },
-      objectType: { type: 'string', enum: ['STANDARD', 'CUSTOM'] },
       description: { type: 'string' },
-      createable: { type: 'boolean' },
       fields: {
         type: 'array',
         items: {
@@ -44,13 +49,7 @@ const listSchema: JsonSchema = {
   type: 'array',
   items: {
     type: 'object',
-    properties: {
-      objectName: { type: 'string' },
-      label: { type: 'string' },
-      objectType: { type: 'string', enum: ['STANDARD', 'CUSTOM'] },
-      createable: { type: 'boolean' },
-      readable: { type: 'boolean' },
-    },
+    properties: { ...OBJECT_SUMMARY, readable: { type: 'boolean' } },
     required: ['objectName', 'label', 'objectType', 'createable', 'readable'],
   },
 };

@@ -1,4 +1,4 @@
-import { defineObject } from '../object-model.js';
+import { defineObject, GSID_FIELD, TIMESTAMP_FIELDS } from '../object-model.js';
 
 /** The link between a person and a company (a person may belong to several companies). */
 export const CompanyPerson = defineObject({
@@ -9,14 +9,13 @@ export const CompanyPerson = defineObject({
   description: 'A person at a company',
   table: 'company_person',
   fields: {
-    Gsid: { type: 'gsid', readOnly: true, description: 'Gainsight unique identifier', label: 'GSID' },
+    Gsid: GSID_FIELD,
     Company_ID: { type: 'gsid', required: true, references: 'Company', onDelete: 'cascade', label: 'Company ID', description: 'The company' },
     Person_ID: { type: 'gsid', required: true, references: 'Person', onDelete: 'cascade', label: 'Person ID', description: 'The person' },
     Role: { type: 'string', description: 'Role at the company' },
     Title: { type: 'string', description: 'Title at the company' },
     Active: { type: 'boolean', description: 'Whether the person is active at the company' },
-    CreatedDate: { type: 'datetime', readOnly: true, description: 'Record creation timestamp' },
-    ModifiedDate: { type: 'datetime', readOnly: true, description: 'Record last modified timestamp' },
+    ...TIMESTAMP_FIELDS,
   },
   uniqueTogether: [['Company_ID', 'Person_ID']],
 });

@@ -1,4 +1,4 @@
-import { MAX_AMOUNT, MAX_INTEGER, defineObject } from '../object-model.js';
+import { MAX_AMOUNT, MAX_INTEGER, defineObject, GSID_FIELD, TIMESTAMP_FIELDS } from '../object-model.js';
 
 /**
  * Gainsight's standard Company object. The seed surface shows the seed's fields (`Company`,
@@ -14,7 +14,7 @@ export const Company = defineObject({
   description: 'A customer account',
   table: 'company',
   fields: {
-    Gsid: { type: 'gsid', readOnly: true, description: 'Gainsight unique identifier', label: 'GSID' },
+    Gsid: GSID_FIELD,
     Name: { type: 'string', required: true, indexed: true, description: 'Company name' },
     Industry: { type: 'string', description: 'Industry classification' },
     // Bounded so that sums over millions of companies stay exact-ish and finite on every backend.
@@ -39,8 +39,7 @@ export const Company = defineObject({
     BillingAddress: { type: 'string', maxLength: 2000, seed: false, description: 'Billing address' },
     Summary: { type: 'string', dataType: 'RICHTEXTAREA', maxLength: 131_072, seed: false, description: 'Account summary' },
     IndustryNew: { type: 'string', seed: false, label: 'Industry (New)', description: 'Industry (Gainsight standard picklist field)' },
-    CreatedDate: { type: 'datetime', readOnly: true, description: 'Record creation timestamp' },
-    ModifiedDate: { type: 'datetime', readOnly: true, description: 'Record last modified timestamp' },
+    ...TIMESTAMP_FIELDS,
   },
   indexes: [
     // The seed list order, and sync jobs that page by ModifiedDate then Gsid.

@@ -1,4 +1,4 @@
-import { defineObject } from '../object-model.js';
+import { defineObject, GSID_FIELD, TIMESTAMP_FIELDS } from '../object-model.js';
 
 /** Gainsight's user object: the people who work in Gainsight (CSMs), looked up by Company.Csm. */
 export const GsUser = defineObject({
@@ -8,7 +8,7 @@ export const GsUser = defineObject({
   description: 'A Gainsight user',
   table: 'gsuser',
   fields: {
-    Gsid: { type: 'gsid', readOnly: true, description: 'Gainsight unique identifier', label: 'GSID' },
+    Gsid: GSID_FIELD,
     Name: { type: 'string', description: 'Full name (defaults to FirstName LastName)' },
     FirstName: { type: 'string', description: 'First name' },
     LastName: { type: 'string', description: 'Last name' },
@@ -17,8 +17,7 @@ export const GsUser = defineObject({
     LicenseType: { type: 'string', description: 'License type' },
     SFDCUserName: { type: 'string', label: 'SFDC User Name', description: 'Salesforce user name' },
     IsActiveUser: { type: 'boolean', description: 'Whether the user is active' },
-    CreatedDate: { type: 'datetime', readOnly: true, description: 'Record creation timestamp' },
-    ModifiedDate: { type: 'datetime', readOnly: true, description: 'Record last modified timestamp' },
+    ...TIMESTAMP_FIELDS,
   },
   indexes: [{ fields: ['FirstName', 'LastName'] }],
   nameFrom: ['FirstName', 'LastName'],

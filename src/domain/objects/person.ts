@@ -1,4 +1,4 @@
-import { defineObject } from '../object-model.js';
+import { defineObject, GSID_FIELD, TIMESTAMP_FIELDS } from '../object-model.js';
 
 /**
  * Gainsight's standard Person object. The seed surface shows the seed's fields (`Person`); the
@@ -13,7 +13,7 @@ export const Person = defineObject({
   description: 'A person at a customer',
   table: 'person',
   fields: {
-    Gsid: { type: 'gsid', readOnly: true, description: 'Gainsight unique identifier', label: 'GSID' },
+    Gsid: GSID_FIELD,
     FirstName: { type: 'string', description: 'First name' },
     LastName: { type: 'string', description: 'Last name' },
     Email: { type: 'email', uniqueIgnoringCase: true, description: 'Email address, unique (ignoring case)' },
@@ -36,8 +36,7 @@ export const Person = defineObject({
     DynamicResolutionKey: { type: 'string', seed: false, description: 'Key used to resolve the person across sources' },
     MasterRecordID: { type: 'string', seed: false, label: 'Master Record ID', description: 'Id of the master record' },
     MasterAvatarTypeCode: { type: 'string', seed: false, description: 'Avatar type of the master record' },
-    CreatedDate: { type: 'datetime', readOnly: true, description: 'Record creation timestamp' },
-    ModifiedDate: { type: 'datetime', readOnly: true, description: 'Record last modified timestamp' },
+    ...TIMESTAMP_FIELDS,
   },
   indexes: [
     // The seed list order, overall and of one company.
