@@ -48,7 +48,8 @@ export function batchError(problems: readonly { index: number; error: ApiError }
         success: false,
         errors: [
           {
-            fieldName: error.field?.startsWith('records[') ? null : (error.field ?? null),
+            // `records[2].Name` names the field Name; `records[2]` alone names no field.
+            fieldName: error.field?.replace(/^records\[\d+\]\.?/, '') || null,
             errorCode: error.code,
             errorMessage: error.message,
             invalidValue: error.invalidValue === undefined ? null : error.invalidValue,

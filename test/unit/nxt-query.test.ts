@@ -1,0 +1,223 @@
+/**
+ * The NXT query planner (src/domain/nxt/query.ts): a query body validated against a view and
+ * turned into a plan, with no database.
+ */
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/domain/errors.js';
+import { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT, MAX_QUERY_OFFSET, planQuery, type QueryOptions } from '../../src/domain/nxt/query.js';
+import { viewOf } from '../../src/domain/object-model.js';
+import { Company, GsUser, surfaceLookUp } from '../../src/domain/objects/index.js';
+import type { ReportOrder } from '../../src/domain/reports/definition.js';
+
+const company = viewOf(Company, 'nxt');
+const users = viewOf(GsUser, 'nxt');
+const options: QueryOptions = { lookUp: surfaceLookUp('nxt') };
+const plan = (body: unknown, extra: Partial<QueryOptions> = {}) => planQuery(company, body, { ...options, ...extra });
+
+function thrown(fn: () => unknown): ApiError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('expected an ApiError, nothing was thrown');
+}
+
+function orderOf(order: ReportOrder): [string, string] {
+  if (order.source.kind !== 'field') throw new Error('expected a field order');
+  return [order.source.ref.path, order.direction];
+}
+
+describe('planQuery: select', () => {
+  it.each([[{}], [undefined], [null], [{ select: [] }], [{ select: null }]])('selects every field of the view for %j', (body) => {
+    const { columns } = plan(body);
+    expect(columns.map((column) => column.name)).toEqual(company.fields.map((field) => field.name));
+    expect(columns.map((column) => column.name)).toContain('Stage');
+    expect(columns.map((column) => column.name)).not.toContain('LifecycleStage');
+    for (const column of columns) {
+      expect(column.source).toMatchObject({ kind: 'field', ref: { hops: [] } });
+    }
+  });
+
+  it('keeps the select strings verbatim as column names', () => {
+    const { columns } = plan({ select: ['name', 'ARR', 'csm__GR.email', 'Csm__gr.Name', 'STAGE'] });
+    expect(columns.map((column) => column.name)).toEqual(['name', 'ARR', 'csm__GR.email', 'Csm__gr.Name', 'STAGE']);
+    const fields = columns.map((column) => (column.source.kind === 'field' ? column.source.ref.field.name : undefined));
+    expect(fields).toEqual(['Name', 'ARR', 'Email', 'Name', 'Stage']);
+    expect(columns.map((column) => column.type)).toEqual(['string', 'number', 'email', 'string', 'string']);
+  });
+
+  it('drops duplicate select strings, keeping the first', () => {
+    const { columns } = plan({ select: ['Name', 'ARR', 'Name', 'ARR', 'Industry'] });
+    expect(columns.map((column) => column.name)).toEqual(['Name', 'ARR', 'Industry']);
+  });
+
+  it('rejects an unknown field naming its select index', () => {
+    const error = thrown(() => plan({ select: ['Name', 'Name', 'Nope'] }));
+    expect(error.statusCode).toBe(400);
+    expect(error.code).toBe('GSOBJ_1002');
+    expect(error.field).toBe('select[2] = Nope');
+    expect(error.message).toContain('select[2]');
+  });
+
+  it('rejects a seed-only name on the NXT view', () => {
+    expect(thrown(() => plan({ select: ['LifecycleStage'] })).field).toBe('select[0] = LifecycleStage');
+  });
+
+  it('rejects a select that is not an array of strings', () => {
+    expect(thrown(() => plan({ select: 'Name' })).field).toBe('select');
+    const error = thrown(() => plan({ select: ['Name', 5] }));
+    expect(error.code).toBe('GSOBJ_1008');
+    expect(error.field).toBe('select[1]');
+  });
+
+  it('rejects a body that is not an object', () => {
+    expect(thrown(() => plan([])).code).toBe('GSAPI_4000');
+    expect(thrown(() => plan('select')).code).toBe('GSAPI_4000');
+  });
+});
+
+describe('planQuery: orderBy', () => {
+  it('ends on Gsid ascending when nothing is ordered', () => {
+    expect(plan({}).orderBy.map(orderOf)).toEqual([['Gsid', 'asc']]);
+  });
+
+  it.each([
+    ['desc', 'desc'],
+    ['DESC', 'desc'],
+    ['Desc', 'desc'],
+    ['asc', 'asc'],
+    ['ASC', 'asc'],
+  ])('reads the direction %s as %s, then appends the Gsid tie-breaker once', (direction, expected) => {
+    expect(plan({ orderBy: { ModifiedDate: direction } }).orderBy.map(orderOf)).toEqual([
+      ['ModifiedDate', expected],
+      ['Gsid', 'asc'],
+    ]);
+  });
+
+  it('keeps the order of several fields', () => {
+    expect(plan({ orderBy: { Industry: 'asc', ARR: 'desc' } }).orderBy.map(orderOf)).toEqual([
+      ['Industry', 'asc'],
+      ['ARR', 'desc'],
+      ['Gsid', 'asc'],
+    ]);
+  });
+
+  it.each([['Gsid'], ['gsid'], ['GSID']])('adds no tie-breaker when already ordered by %s', (name) => {
+    const orders = plan({ orderBy: { Name: 'asc', [name]: 'desc' } }).orderBy.map(orderOf);
+    expect(orders).toEqual([
+      ['Name', 'asc'],
+      [name, 'desc'],
+    ]);
+  });
+
+  it('still adds the tie-breaker when ordering by a lookup target\'s Gsid', () => {
+    expect(plan({ orderBy: { 'Csm__gr.Gsid': 'asc' } }).orderBy.map(orderOf)).toEqual([
+      ['Csm__gr.Gsid', 'asc'],
+      ['Gsid', 'asc'],
+    ]);
+  });
+
+  it.each([['up'], [''], [1], [null], [true]])('rejects the direction %j naming the field', (direction) => {
+    const error = thrown(() => plan({ orderBy: { Name: direction } }));
+    expect(error.code).toBe('GSOBJ_1008');
+    expect(error.field).toBe('orderBy.Name');
+  });
+
+  it('rejects an unknown field and a non-object orderBy', () => {
+    expect(thrown(() => plan({ orderBy: { Nope: 'asc' } })).field).toBe('orderBy.Nope = Nope');
+    expect(thrown(() => plan({ orderBy: ['Name'] })).field).toBe('orderBy');
+  });
+
+  it('places NULLs only where the field can be empty', () => {
+    const orders = plan({ orderBy: { ARR: 'desc', Name: 'asc', CreatedDate: 'asc', 'Csm__gr.Name': 'asc' } }).orderBy;
+    expect(orders.map((order) => order.placeNulls)).toEqual([true, false, false, true, false]);
+    const filtered = plan({
+      where: { conditions: [{ name: 'ARR', operator: 'GT', value: [0] }] },
+      orderBy: { ARR: 'desc' },
+    }).orderBy;
+    expect(filtered[0]!.placeNulls).toBe(false);
+  });
+});
+
+describe('planQuery: limit and offset', () => {
+  it('defaults to the first 100 records', () => {
+    const result = plan({});
+    expect(result.limit).toBe(DEFAULT_QUERY_LIMIT);
+    expect(DEFAULT_QUERY_LIMIT).toBe(100);
+    expect(result.offset).toBe(0);
+    expect(result.countTotal).toBe(false);
+  });
+
+  it.each([
+    [1, 1],
+    [5000, 5000],
+    ['250', 250],
+    [null, DEFAULT_QUERY_LIMIT],
+  ])('takes the limit %j as %d', (limit, expected) => expect(plan({ limit }).limit).toBe(expected));
+
+  it.each([[0], [-1], [5001], [1.5], ['abc'], [''], [true]])('rejects the limit %j naming limit', (limit) => {
+    const error = thrown(() => plan({ limit }));
+    expect(error.code).toBe('GSOBJ_1008');
+    expect(error.field).toBe('limit');
+    expect(error.message).toContain('limit');
+    expect(error.message).toContain(String(MAX_QUERY_LIMIT));
+  });
+
+  it('takes an offset from 0 up to its maximum', () => {
+    expect(plan({ offset: 0 }).offset).toBe(0);
+    expect(plan({ offset: 300 }).offset).toBe(300);
+    expect(plan({ offset: '40' }).offset).toBe(40);
+    expect(plan({ offset: MAX_QUERY_OFFSET }).offset).toBe(MAX_QUERY_OFFSET);
+    for (const offset of [-1, MAX_QUERY_OFFSET + 1, 2.5]) expect(thrown(() => plan({ offset })).field).toBe('offset');
+  });
+
+  it('with paging by page, turns the page into an offset and ignores offset', () => {
+    const paged = (body: unknown) => planQuery(users, body, { ...options, paging: 'page', countTotal: true });
+    expect(paged({ limit: 10, page: 2 })).toMatchObject({ limit: 10, offset: 20, countTotal: true });
+    expect(paged({ limit: 10, page: '3' }).offset).toBe(30);
+    expect(paged({ limit: 10 }).offset).toBe(0);
+    expect(paged({ page: 1 }).offset).toBe(DEFAULT_QUERY_LIMIT);
+    expect(paged({ limit: 10, offset: 500 }).offset).toBe(0);
+    expect(thrown(() => paged({ page: -1 })).field).toBe('page');
+    expect(thrown(() => paged({ limit: 10, page: MAX_QUERY_OFFSET / 10 + 1 })).field).toBe('page');
+  });
+
+  it('ignores page when paging by offset', () => {
+    expect(plan({ limit: 10, page: 2 }).offset).toBe(0);
+  });
+});
+
+describe('planQuery: where', () => {
+  it('parses the conditions in the NXT dialect', () => {
+    const result = plan({
+      where: {
+        conditions: [
+          { name: 'ARR', alias: 'A', operator: 'GTE', value: ['120000'] },
+          { name: 'Csm__gr.Email', alias: 'B', operator: 'EQ', value: ['csm@example.com'] },
+        ],
+        expression: 'A AND B',
+      },
+    });
+    expect(result.where).toMatchObject({
+      kind: 'and',
+      operands: [
+        { kind: 'compare', op: 'GTE', value: 120000 },
+        { kind: 'compare', op: 'EQ', value: 'csm@example.com' },
+      ],
+    });
+  });
+
+  it('rejects a where that is not an object', () => {
+    expect(thrown(() => plan({ where: [] })).field).toBe('where');
+  });
+
+  it('plans a flat query over the view', () => {
+    const result = plan({ select: ['Name'] });
+    expect(result.object).toBe(company);
+    expect(result.grouped).toBe(false);
+    expect(result.groupBy).toEqual([]);
+    expect(result.where).toBeUndefined();
+  });
+});
