@@ -1,5 +1,5 @@
 /** Received events, stored with their headers; the properties as JSON text, read back whole. */
-import type { EventQuery, EventRepository, StoredEvent } from '../domain/events.js';
+import type { EventQuery, EventRepository } from '../domain/events.js';
 import type { Database } from './database.js';
 
 export type { EventRepository };
