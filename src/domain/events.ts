@@ -9,8 +9,6 @@ export interface StoredEvent {
   readonly eventVersion: string;
   readonly tenantId: string;
   readonly contractId: string | null;
-  /** SHA-256 of the sharedSecret header: enough to check which secret was sent, never the secret. */
-  readonly sharedSecretSha256: string;
   readonly properties: unknown;
   readonly receivedDate: string;
 }

@@ -11,7 +11,6 @@ type Row = {
   event_version: string;
   tenant_id: string;
   contract_id: string | null;
-  shared_secret_sha256: string;
   properties: string;
   received_date: string;
 };
@@ -35,7 +34,6 @@ export function createEventRepository(database: Database): EventRepository {
           event_version: event.eventVersion,
           tenant_id: event.tenantId,
           contract_id: event.contractId,
-          shared_secret_sha256: event.sharedSecretSha256,
           properties: JSON.stringify(event.properties),
           received_date: event.receivedDate,
         })
@@ -54,7 +52,6 @@ export function createEventRepository(database: Database): EventRepository {
           eventVersion: row.event_version,
           tenantId: row.tenant_id,
           contractId: row.contract_id,
-          sharedSecretSha256: row.shared_secret_sha256,
           properties: JSON.parse(row.properties) as unknown,
           receivedDate: row.received_date,
         })),

@@ -12,6 +12,18 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 
 type Operation = { method: string; template: string; pattern: RegExp };
 
+/**
+ * Path prefixes of the Gainsight NXT data API. Its envelope differs from the seed's: always exactly
+ * six keys, `errorCode`, `errorDesc` and `message` null on success, `data` null or an object on
+ * failure, `message` repeating `errorDesc`.
+ */
+export const NXT_PREFIXES = ['/v1/data', '/v1/meta', '/v1/users', '/v1.0/api', '/v1/peoplemgmt'] as const;
+const NXT_ENVELOPE_KEYS = ['data', 'errorCode', 'errorDesc', 'message', 'requestId', 'result'];
+
+export function isNxtPath(path: string): boolean {
+  return NXT_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix + '/'));
+}
+
 function pointer(...segments: string[]): string {
   return '#/' + segments.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 }
@@ -61,6 +73,7 @@ export class ResponseChecker {
     if (path === '/openapi.json') return body;
     expect(typeof body.requestId, `${method} ${url}: requestId`).toBe('string');
     expect(headers['x-request-id'], 'X-Request-Id equals the body requestId').toBe(body.requestId);
+    if (isNxtPath(path)) return this.checkNxt(method, url, path, status, body);
     if (status >= 400) {
       const failure = this.ajv.getSchema('own#/components/schemas/ErrorResponse')!;
       expect(failure(body), `${method} ${url} ${status}: failure envelope ${JSON.stringify(failure.errors)}`).toBe(true);
@@ -80,6 +93,42 @@ export class ResponseChecker {
       const validate = this.validator(docId, op, String(status));
       if (!validate) continue;
       expect(validate(body), `${method} ${url} ${status} vs ${docId} spec: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    return body;
+  }
+
+  /** The NXT surface: the six-key envelope, then the server's own document where it has the path. */
+  private checkNxt(method: string, url: string, path: string, status: number, body: any): any {
+    const where = `${method} ${url} ${status}`;
+    expect(body !== null && typeof body === 'object' && !Array.isArray(body), `${where}: envelope is an object`).toBe(true);
+    expect(Object.keys(body).sort(), `${where}: six-key envelope ${JSON.stringify(body).slice(0, 300)}`).toEqual(
+      NXT_ENVELOPE_KEYS,
+    );
+    if (status >= 400) {
+      expect(body.result, `${where}: result`).toBe(false);
+      expect(typeof body.errorCode, `${where}: errorCode`).toBe('string');
+      expect(body.errorCode, `${where}: errorCode`).not.toBe('');
+      expect(typeof body.errorDesc, `${where}: errorDesc`).toBe('string');
+      expect(body.errorDesc, `${where}: errorDesc`).not.toBe('');
+      expect(body.message, `${where}: message repeats errorDesc`).toBe(body.errorDesc);
+      expect(
+        body.data === null || (typeof body.data === 'object' && !Array.isArray(body.data)),
+        `${where}: failure data is null or an object`,
+      ).toBe(true);
+      return body;
+    }
+    expect(status, `${where}: NXT successes are 200 exactly`).toBe(200);
+    expect(body.result, `${where}: result`).toBe(true);
+    expect(body.errorCode, `${where}: errorCode`).toBeNull();
+    expect(body.errorDesc, `${where}: errorDesc`).toBeNull();
+    expect(body.message, `${where}: message`).toBeNull();
+    const op = this.ownOps
+      .filter((o) => o.method === method && o.pattern.test(path))
+      // The most literal template wins (`/objects/describe` over `/objects/{object}`).
+      .sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0))[0];
+    if (op) {
+      const validate = this.validator('own', op, String(status));
+      if (validate) expect(validate(body), `${where} vs own spec: ${JSON.stringify(validate.errors)}`).toBe(true);
     }
     return body;
   }

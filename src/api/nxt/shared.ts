@@ -40,7 +40,7 @@ export const batchRequestSchema: JsonSchema = {
   type: 'object',
   properties: {
     // Each record is checked by the handler, which reports every bad record of the batch at once.
-    records: { type: 'array', description: '1 to 50 record objects (field name -> value); all are written or none' },
+    records: { type: ['array', 'null'], description: '1 to 50 record objects (field name -> value); all are written or none' },
   },
   additionalProperties: true,
 };

@@ -15,7 +15,6 @@ export async function up(db: Kysely<any>, t: ColumnTypes): Promise<void> {
     .addColumn('event_version', sql.raw(t.text), (c) => c.notNull())
     .addColumn('tenant_id', sql.raw(t.text), (c) => c.notNull())
     .addColumn('contract_id', sql.raw(t.text))
-    .addColumn('shared_secret_sha256', sql.raw(t.text), (c) => c.notNull())
     // The event's properties as JSON text: read and written whole, never queried into.
     .addColumn('properties', sql.raw(t.text), (c) => c.notNull())
     .addColumn('received_date', sql.raw(t.timestamp), (c) => c.notNull())
