@@ -1,35 +1,9 @@
 /** Access keys at rest: only a SHA-256 hash of each key is stored, never the key itself. */
+import type { KeyRepository, StoredAccessKey } from '../domain/access-keys.js';
 import { byCodePoint, type Database } from './database.js';
 import { claimOnce } from './server-meta.js';
 
-export interface StoredAccessKey {
-  readonly id: string;
-  readonly name: string;
-  readonly keyHash: string;
-  readonly readOnly: boolean;
-  readonly createdAt: string;
-  readonly lastUsedAt?: string;
-  readonly revokedAt?: string;
-}
-
-export interface KeyRepository {
-  insert(key: Omit<StoredAccessKey, 'lastUsedAt' | 'revokedAt'>): Promise<void>;
-  findById(id: string): Promise<StoredAccessKey | undefined>;
-  list(): Promise<StoredAccessKey[]>;
-  /** Marks a key revoked; false when there is no such active key. */
-  revoke(id: string, at: string): Promise<boolean>;
-  /**
-   * Records a use, but only when the stored time is older than `staleBefore`: at most one write
-   * per key per interval, and concurrent nodes can only move the time forward.
-   */
-  touch(id: string, at: string, staleBefore: string): Promise<void>;
-  countActive(): Promise<number>;
-  /**
-   * Claims the one-time right to create the first key. True for exactly one caller, however many
-   * nodes start at once against an empty database (the database's primary key decides).
-   */
-  claimBootstrap(at: string): Promise<boolean>;
-}
+export type { KeyRepository };
 
 type KeyRow = {
   id: string;
