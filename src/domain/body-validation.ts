@@ -13,9 +13,9 @@
  * document, so the schema stays plain JSON Schema.
  */
 import type { Ajv2020, ErrorObject } from 'ajv/dist/2020.js';
-import { describeValue, errors, type ApiError } from '../domain/errors.js';
-import type { JsonSchema } from '../domain/schemas.js';
-import { codePointLength } from '../domain/text.js';
+import { describeValue, errors, type ApiError } from './errors.js';
+import type { JsonSchema } from './schemas.js';
+import { codePointLength } from './text.js';
 
 /** What a custom message of a schema node gets to work with. */
 export interface SchemaFailure {
@@ -47,16 +47,17 @@ export function withErrorMessages<S extends object>(schema: S, messages: Readonl
   return schema;
 }
 
-/** Validates a value against a schema and answers it typed, or throws the mapped ApiError. */
-export type Validator<T> = (value: unknown) => T;
-
 /**
- * Compiles `schema` once. `at` prefixes every path in messages (`report weekly` gives
- * `report weekly.fields[0]`); without it paths start at the value's own properties.
+ * Validates a value against a schema and answers it typed, or throws the mapped ApiError. `at`
+ * prefixes every path in messages (`report weekly` gives `report weekly.fields[0]`); without it
+ * paths start at the value's own properties (`fields[0]`).
  */
-export function compileValidator<T = unknown>(ajv: Ajv2020, schema: JsonSchema, at?: string): Validator<T> {
+export type Validator<T> = (value: unknown, at?: string) => T;
+
+/** Compiles `schema` once; T is the type the schema describes (TypeBox: `Static<typeof schema>`). */
+export function compileValidator<T = unknown>(ajv: Ajv2020, schema: JsonSchema): Validator<T> {
   const validate = ajv.compile(schema);
-  return (value) => {
+  return (value, at) => {
     if (!validate(value)) throw toApiError(validate.errors![0]!, schema, value, at);
     return value as T;
   };
@@ -134,8 +135,8 @@ function jsonTypeOf(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** Maps one Ajv error onto the project's errors. Exported for tests. */
-export function toApiError(error: ErrorObject, schema: JsonSchema, data: unknown, at?: string): ApiError {
+/** Maps one Ajv error onto the project's errors. */
+function toApiError(error: ErrorObject, schema: JsonSchema, data: unknown, at?: string): ApiError {
   const segments = pointerSegments(error.instancePath);
   const value = valueAt(data, segments);
   const path = formatPath(data, segments, at);
@@ -155,9 +156,23 @@ export function toApiError(error: ErrorObject, schema: JsonSchema, data: unknown
   }
 
   const custom = messages?.[error.keyword];
-  const fallback = () => defaultError(error.keyword, target, targetValue, params, node, error, custom);
+  const fallback = () =>
+    // As for records: null where a value is required is a missing value, not a value of the wrong type.
+    error.keyword === 'type' && value === null && custom === undefined && isRequiredProperty(schema, error.schemaPath)
+      ? errors.requiredValue(target, 'a value is required and cannot be null')
+      : defaultError(error.keyword, target, targetValue, params, node, error, custom);
   if (typeof custom === 'function') return custom({ keyword: error.keyword, path: target, value: targetValue, params, fallback });
   return fallback();
+}
+
+/** Whether the node of `#/.../properties/name/type` is a property its object lists as required. */
+function isRequiredProperty(schema: JsonSchema, schemaPath: string): boolean {
+  const segments = pointerSegments(schemaPath.replace(/^#/, ''));
+  segments.pop();
+  const name = segments.pop();
+  if (name === undefined || segments.pop() !== 'properties') return false;
+  const parent = walk(schema, segments) as { required?: unknown } | undefined;
+  return Array.isArray(parent?.required) && parent.required.includes(name);
 }
 
 function defaultError(
@@ -169,26 +184,29 @@ function defaultError(
   error: ErrorObject,
   custom: ErrorMessage | undefined,
 ): ApiError {
-  const got = `got ${describeValue(value)}`;
-  const expected = (text: string) => `${typeof custom === 'string' ? custom : text}, ${got}`;
+  // A custom text says what was expected, in place of the generic wording.
+  const own = typeof custom === 'string' ? custom : undefined;
+  const expected = (text: string) => `${own ?? text}, got ${describeValue(value)}`;
   const at = (name: string) => (node as Record<string, unknown> | undefined)?.[name];
+  // The value travels with the error (surfaces that report it per field show it).
+  const invalid = (problem: string) => errors.invalidValue(path, problem, value);
   switch (keyword) {
     case 'required':
-      return errors.requiredValue(path, typeof custom === 'string' ? custom : 'a value is required');
+      return errors.requiredValue(path, own ?? 'a value is required');
     case 'additionalProperties':
       return errors.unknownField(path);
     case 'type':
-      return errors.invalidValue(path, expected(`expected ${describeTypes(params.type) ?? 'another type'}`));
+      return invalid(expected(`expected ${describeTypes(params.type) ?? 'another type'}`));
     case 'enum':
-      return errors.invalidValue(path, expected(`expected one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`));
+      return invalid(expected(`expected one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`));
     case 'const':
-      return errors.invalidValue(path, expected(`expected ${describeValue(params.allowedValue)}`));
+      return invalid(expected(`expected ${describeValue(params.allowedValue)}`));
     case 'pattern':
-      return errors.invalidValue(path, expected(`expected a string matching ${params.pattern}`));
+      return invalid(expected(`expected a string matching ${params.pattern}`));
     case 'format':
-      if (params.format === 'date' && typeof custom !== 'string') return errors.invalidDate(path, value);
-      if (params.format === 'date-time' && typeof custom !== 'string') return errors.invalidDateTime(path, value);
-      return errors.invalidValue(path, expected(`expected a ${params.format} string`));
+      if (params.format === 'date' && own === undefined) return errors.invalidDate(path, value);
+      if (params.format === 'date-time' && own === undefined) return errors.invalidDateTime(path, value);
+      return invalid(expected(`expected a ${params.format} string`));
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -196,30 +214,27 @@ function defaultError(
       const what = describeTypes(at('type')) ?? 'a number';
       const low = at('minimum');
       const high = at('maximum');
-      if (typeof low === 'number' && typeof high === 'number') return errors.invalidValue(path, expected(`expected ${what} from ${low} to ${high}`));
-      return errors.invalidValue(path, expected(`expected ${what} ${params.comparison} ${params.limit}`));
+      if (typeof low === 'number' && typeof high === 'number') return invalid(expected(`expected ${what} from ${low} to ${high}`));
+      return invalid(expected(`expected ${what} ${params.comparison} ${params.limit}`));
     }
     case 'multipleOf':
-      return errors.invalidValue(path, expected(`expected a multiple of ${params.multipleOf}`));
+      return invalid(expected(`expected a multiple of ${params.multipleOf}`));
     case 'maxLength':
-      return errors.valueTooLong(path, params.limit as number, codePointLength(value as string));
+      return errors.valueTooLong(path, params.limit as number, codePointLength(value as string), value);
     case 'minLength':
     case 'minItems':
       if (value === '' || (Array.isArray(value) && value.length === 0)) {
-        return errors.requiredValue(path, typeof custom === 'string' ? custom : 'a non-empty value is required');
+        return errors.requiredValue(path, own ?? 'a non-empty value is required');
       }
-      return errors.invalidValue(path, expected(`expected at least ${params.limit} ${keyword === 'minItems' ? 'items' : 'characters'}`));
+      return invalid(expected(`expected at least ${params.limit} ${keyword === 'minItems' ? 'items' : 'characters'}`));
     case 'maxItems':
-      return errors.invalidValue(
-        path,
-        `${typeof custom === 'string' ? custom : `expected at most ${params.limit} items`}, got ${(value as unknown[]).length}`,
-      );
+      return errors.invalidValue(path, `${own ?? `expected at most ${params.limit} items`}, got ${(value as unknown[]).length}`);
     case 'uniqueItems': {
       const duplicate = (value as unknown[])[params.i as number];
-      return errors.invalidValue(path, typeof custom === 'string' ? custom : `${describeValue(duplicate)} is listed twice`);
+      return invalid(own ?? `${describeValue(duplicate)} is listed twice`);
     }
     default:
-      return errors.invalidValue(path, typeof custom === 'string' ? custom : (error.message ?? 'invalid value'));
+      return invalid(own ?? (error.message ?? 'invalid value'));
   }
 }
 
@@ -258,6 +273,10 @@ function joinPath(path: string, segment: string, index: boolean): string {
 function schemaNodeAt(schema: JsonSchema, schemaPath: string): unknown {
   const segments = pointerSegments(schemaPath.replace(/^#/, ''));
   segments.pop();
+  return walk(schema, segments);
+}
+
+function walk(schema: JsonSchema, segments: readonly string[]): unknown {
   let node: unknown = schema;
   for (const segment of segments) {
     if (node === null || typeof node !== 'object') return undefined;

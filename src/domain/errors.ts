@@ -65,6 +65,8 @@ export function describeValue(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+const ofField = (of: string | undefined) => (of ? `${of} in ` : '');
+
 /** A 400 about one field's value: the message names the field, the error carries it and the value. */
 function fieldError(code: ErrorCode, field: string, message: string, value?: unknown): ApiError {
   return new ApiError(400, code, message, {}, field, value);
@@ -85,25 +87,26 @@ export const errors = {
     fieldError(ErrorCodes.invalidField, field, `Invalid field (${field}): no such field` + (suggestion ? `; did you mean ${suggestion}?` : '')),
   readOnlyField: (field: string) =>
     fieldError(ErrorCodes.invalidField, field, `Invalid field (${field}): the field is read-only and set by the server`),
-  invalidGsid: (field: string, value: unknown) =>
+  // `of`: the record field a value is compared with, when `field` is a place in a filter.
+  invalidGsid: (field: string, value: unknown, of?: string) =>
     fieldError(
       ErrorCodes.invalidGsid,
       field,
-      `Either the Gainsight ID is invalid or missing (${field} = ${describeValue(value)}): expected 36 upper-case letters and digits`,
+      `Either the Gainsight ID is invalid or missing (${ofField(of)}${field} = ${describeValue(value)}): expected 36 upper-case letters and digits`,
       value,
     ),
-  invalidDateTime: (field: string, value: unknown) =>
+  invalidDateTime: (field: string, value: unknown, of?: string) =>
     fieldError(
       ErrorCodes.invalidDateTime,
       field,
-      `Invalid dateTime format (${field} = ${describeValue(value)}): expected an ISO 8601 date-time such as 2026-01-31T12:00:00Z`,
+      `Invalid dateTime format (${ofField(of)}${field} = ${describeValue(value)}): expected an ISO 8601 date-time such as 2026-01-31T12:00:00Z`,
       value,
     ),
-  invalidDate: (field: string, value: unknown) =>
+  invalidDate: (field: string, value: unknown, of?: string) =>
     fieldError(
       ErrorCodes.invalidDate,
       field,
-      `Invalid date format (${field} = ${describeValue(value)}): expected a real calendar date as YYYY-MM-DD`,
+      `Invalid date format (${ofField(of)}${field} = ${describeValue(value)}): expected a real calendar date as YYYY-MM-DD`,
       value,
     ),
   requiredValue: (field: string, problem: string) =>

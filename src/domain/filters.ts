@@ -129,8 +129,6 @@ export function resolveFieldRef(
 function checkScalar(ref: FieldRef, value: unknown, where: string, dialect: Dialect): Scalar {
   const { field } = ref;
   const lenient = dialect.values === 'lenient';
-  // Messages name the field as well as the value's place in the request.
-  const at = `${ref.path} in ${where}`;
   const bad = (expected: string) => errors.invalidValue(where, `${ref.path} is ${field.type}: expected ${expected}, got ${describeValue(value)}`, value);
   switch (field.type) {
     case 'number': {
@@ -154,25 +152,25 @@ function checkScalar(ref: FieldRef, value: unknown, where: string, dialect: Dial
     }
     case 'date': {
       const date = lenient ? parseLenientDate(value) : typeof value === 'string' && isCalendarDate(value) ? value : undefined;
-      if (date === undefined) throw errors.invalidDate(at, value);
+      if (date === undefined) throw errors.invalidDate(where, value, ref.path);
       return date;
     }
     case 'datetime': {
       if (lenient) {
         const iso = parseLenientDateTime(value);
-        if (iso === undefined) throw errors.invalidDateTime(at, value);
+        if (iso === undefined) throw errors.invalidDateTime(where, value, ref.path);
         return iso;
       }
-      if (typeof value !== 'string' || !isDateTime(value)) throw errors.invalidDateTime(at, value);
+      if (typeof value !== 'string' || !isDateTime(value)) throw errors.invalidDateTime(where, value, ref.path);
       // Stored as ISO 8601 UTC with milliseconds; comparisons need the same form, which must
       // itself stay within years 0001-9999 (an offset can push 9999-12-31T23:00-05:00 past it).
       const iso = new Date(value).toISOString();
-      if (!isDateTime(iso)) throw errors.invalidDateTime(at, value);
+      if (!isDateTime(iso)) throw errors.invalidDateTime(where, value, ref.path);
       return iso;
     }
     case 'gsid':
       // A value that is no Gsid could never match; saying so beats an empty result.
-      if (!isGsid(value)) throw errors.invalidGsid(at, value);
+      if (!isGsid(value)) throw errors.invalidGsid(where, value, ref.path);
       return value;
     default:
       if (typeof value !== 'string') throw bad('a string');

@@ -1,13 +1,17 @@
 /**
  * Routes are declared once, as data: the same declaration registers the Fastify route (with a
- * response schema, so replies are serialized by fast-json-stringify), decides who may call it,
- * and becomes an operation of the served OpenAPI document.
+ * response schema, so replies are serialized by fast-json-stringify), validates its request body
+ * with the body's schema, decides who may call it, and becomes an operation of the served
+ * OpenAPI document.
  */
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../domain/errors.js';
 import type { JsonSchema } from '../domain/schemas.js';
 import { failureSchemaOf, success, successSchema, surfaceOf } from './envelope.js';
 import { negotiate } from './negotiate.js';
+import { requestBodyValidator } from '../domain/body-validation.js';
 
 /** `public`: no key (health, docs); `read`: any key; `write`: a key that is not read-only. */
 export type Access = 'public' | 'read' | 'write';
@@ -34,7 +38,7 @@ export interface RouteSpec {
   /** True for operations that are not in the seed spec. */
   readonly extension?: boolean;
   readonly parameters?: readonly ParameterSpec[];
-  readonly requestBody?: { readonly schema: JsonSchema; readonly contentTypes?: readonly string[] };
+  readonly requestBody?: RequestBodySpec;
   /** `data` is wrapped in the success envelope; `raw` is sent as is (e.g. the OpenAPI document). */
   readonly response:
     | { readonly description: string; readonly data: JsonSchema; readonly alternatives?: Readonly<Record<string, JsonSchema>> }
@@ -42,6 +46,36 @@ export interface RouteSpec {
   /** Failure statuses this operation can answer (401 is implied for non-public routes). */
   readonly errorStatuses: readonly number[];
   readonly handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
+export interface RequestBodySpec {
+  /**
+   * The body's JSON Schema: registerRoutes compiles it once and rejects a body that does not
+   * match before the handler runs (errors name the path in the body: `definition.limit`).
+   */
+  readonly schema: JsonSchema;
+  readonly contentTypes?: readonly string[];
+  /**
+   * `false` only when the handler itself validates the body with a validator compiled from this
+   * very schema object (and needs knowledge the schema lacks to word its errors); the schema
+   * then only documents the body. Defaults to true.
+   */
+  readonly validate?: boolean;
+}
+
+/**
+ * The request body and the handler of a route, bound together: the handler gets the body typed
+ * as the schema describes it, because registerRoutes has validated it against that schema.
+ */
+export function withBody<S extends TSchema>(
+  schema: S,
+  handler: (body: Static<S>, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  options: { readonly contentTypes?: readonly string[] } = {},
+): Pick<RouteSpec, 'requestBody' | 'handler'> {
+  return {
+    requestBody: { schema, ...options },
+    handler: (request, reply) => handler(request.body as Static<S>, request, reply),
+  };
 }
 
 declare module 'fastify' {
@@ -54,11 +88,24 @@ export function toFastifyUrl(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
 }
 
-export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[]): void {
+/**
+ * Registers the routes. Each request body schema is compiled once, here, with the app's Ajv, and
+ * enforced in the handler wrapper (after content negotiation, before the route's handler), so a
+ * bad body leaves through the error handler as our envelope. Fastify's own body validation is
+ * not used: it would answer in its own words.
+ */
+export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[], ajv: Ajv2020): void {
   for (const route of routes) {
     const enveloped = 'data' in route.response;
     const surface = surfaceOf(route.path);
     const offered = ['application/json', ...Object.keys(('alternatives' in route.response && route.response.alternatives) || {})];
+    const validateBody = requestBodyValidator(ajv, route.requestBody);
+    const handler: RouteSpec['handler'] = validateBody
+      ? async (request, reply) => {
+          validateBody(request.body);
+          return route.handler(request, reply);
+        }
+      : route.handler;
     app.route({
       method: route.method,
       url: toFastifyUrl(route.path),
@@ -74,11 +121,11 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
         ? async (request, reply) => {
             const accept = request.headers.accept;
             if (accept !== undefined && accept !== '*/*' && !negotiate(accept, offered)) throw errors.notAcceptable(offered);
-            const data = await route.handler(request, reply);
+            const data = await handler(request, reply);
             // A handler that sent another representation itself (CSV) returns the reply.
             return reply.sent ? reply : success(surface, request.id, data);
           }
-        : route.handler,
+        : handler,
     });
   }
   registerMethodNotAllowed(app, routes);

@@ -24,7 +24,7 @@ import {
 } from '../filters.js';
 import type { FieldType, ObjectDescription } from '../object-model.js';
 import { createAjv } from '../validation.js';
-import { compileValidator, type Validator } from '../../server/request-validation.js';
+import { compileValidator, type Validator } from '../body-validation.js';
 import { ReportDefinitionSchema, unknownObjectProblem, type AggregateFunction, type ReportDefinition } from './schema.js';
 
 // The shapes live in schema.ts; these names are what the rest of the code has always imported.

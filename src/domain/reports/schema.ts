@@ -16,7 +16,7 @@ import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox
 import { describeValue, errors } from '../errors.js';
 import { MAX_CONDITIONS, OPERATORS } from '../filters.js';
 import { objects } from '../objects/index.js';
-import { withErrorMessages } from '../../server/request-validation.js';
+import { withErrorMessages } from '../body-validation.js';
 
 export const AGGREGATE_FUNCTIONS = ['count', 'sum', 'avg', 'min', 'max'] as const;
 export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
@@ -52,6 +52,9 @@ export function unknownObjectProblem(name: unknown): string {
   return `unknown object ${describeValue(name)}; expected ${oneOf(reportObjectNames())}`;
 }
 
+// The filter model's own wording (parseFilter says the same).
+const VALUE_IS_AN_ARRAY = 'value is always an array (IS_NULL takes [])';
+
 // Operators are taken in any case (`eq`); JSON Schema patterns have no case-insensitive flag.
 const anyCase = (word: string) => [...word].map((c) => (/[A-Za-z]/.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c)).join('');
 
@@ -64,14 +67,17 @@ export const FilterConditionSchema = withErrorMessages(
         Type.String({ pattern: `^(?:${OPERATORS.map(anyCase).join('|')})$`, description: `One of ${OPERATORS.join(', ')} (any case)` }),
         { pattern: `expected one of ${OPERATORS.join(', ')}` },
       ),
-      value: Type.Array(Type.Unknown(), { description: 'Always an array; [] for IS_NULL/IS_NOT_NULL, [low, high] for BTW' }),
+      value: withErrorMessages(
+        Type.Array(Type.Unknown(), { description: 'Always an array; [] for IS_NULL/IS_NOT_NULL, [low, high] for BTW' }),
+        { type: VALUE_IS_AN_ARRAY },
+      ),
     },
     { additionalProperties: false },
   ),
   {
-    // The filter model's own wording: a missing value is a value that is not an array.
+    // A missing value is a value that is not an array, as the filter model has always said.
     required: ({ path, params, fallback }) =>
-      params.missingProperty === 'value' ? errors.invalidValue(path, 'value is always an array (IS_NULL takes []), got nothing') : fallback(),
+      params.missingProperty === 'value' ? errors.invalidValue(path, `${VALUE_IS_AN_ARRAY}, got nothing`) : fallback(),
   },
 );
 
