@@ -51,9 +51,14 @@ export function createReportRunner(database: Database): ReportRunner {
 
   const column = (ref: FieldRef): RawBuilder<unknown> => sql.ref(`${joinAlias(ref.hops)}.${ref.field.column}`);
 
-  /** The column as it sorts and compares: by code point for text on every backend. */
+  /**
+   * The column as it sorts and compares: by code point for text on every backend. Gsids are
+   * excepted: they hold only 0-9 and A-Z, whose order is the same in every collation, and left
+   * as they are the (ModifiedDate, Gsid) and (CreatedDate, Gsid) indexes serve the sort on
+   * PostgreSQL too (with `collate "C"` it sorted a million rows for a page at offset 995000).
+   */
   const ordered = (ref: FieldRef): RawBuilder<unknown> =>
-    isTextType(ref.field.type) && database.codePointCollation
+    isTextType(ref.field.type) && ref.field.type !== 'gsid' && database.codePointCollation
       ? sql`${column(ref)} collate ${sql.id(database.codePointCollation)}`
       : column(ref);
 

@@ -26,11 +26,13 @@ export const objectParameter: ParameterSpec = {
   schema: { type: 'string' },
 };
 
-/** A record as the NXT surface answers it: every field, null when empty. */
+/**
+ * A record as the NXT surface answers it: every field, null when empty. Deliberately without
+ * `type: object`: with it, fast-json-stringify writes each of a 5000-record page's 130,000 values
+ * separately (70-170 ms a page); without it, one JSON.stringify per record (about 20 ms).
+ */
 export const nxtRecordSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: true,
-  description: 'Field name (or lookup path) -> value; null when the field has no value',
+  description: 'A record (JSON object): field name (or lookup path) -> value; null when the field has no value',
 };
 
 /** A request body whose parts the handler reads as Gainsight does (lenient values, NXT names). */
