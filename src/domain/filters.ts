@@ -1,5 +1,5 @@
 /**
- * The one filter model, shared by reports and (later) the NXT query API.
+ * The one filter model, shared by the reports and the NXT query API (each in its dialect, below).
  *
  * Two input forms are accepted:
  * - shorthand: `{"Industry": "Software", "LifecycleStage": ["Adopting", "Renewing"]}` (equality,
@@ -39,8 +39,6 @@ export interface FieldRef {
   readonly field: FieldDescription;
   /** The lookups followed to reach `field`, in order; empty for the object's own fields. */
   readonly hops: readonly Hop[];
-  /** The first lookup followed (undefined for the object's own fields). */
-  readonly via?: FieldDescription;
 }
 
 export interface Hop {
@@ -123,7 +121,7 @@ export function resolveFieldRef(
   if (!field) {
     throw hops.length === 0 && dialect.paths === 'dot' ? errors.unknownField(`${where} = ${path}`, undefined) : unknown();
   }
-  return { path, field, hops, via: hops[0]?.field };
+  return { path, field, hops };
 }
 
 function checkScalar(ref: FieldRef, value: unknown, where: string, dialect: Dialect): Scalar {

@@ -153,7 +153,7 @@ export function planReport(definition: ReportDefinition, context: PlanContext): 
   const neverNull = nonNullFields(where);
   // Own fields that always hold a value (Gsid, timestamps, required fields) never need NULL
   // placement; a field reached through a reference can be NULL when the reference is empty.
-  const alwaysSet = (ref: FieldRef) => !ref.via && (ref.field.required === true || ref.field.readOnly === true);
+  const alwaysSet = (ref: FieldRef) => ref.hops.length === 0 && (ref.field.required === true || ref.field.readOnly === true);
   const placeNulls = (source: ColumnSource) =>
     !(source.kind === 'field' && (neverNull.has(source.ref.path) || alwaysSet(source.ref))) &&
     !(source.kind === 'aggregate' && source.fn === 'count');
