@@ -10,6 +10,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { FieldDescription, ObjectDescription, OnDelete } from '../domain/object-model.js';
 import type { ColumnTypes, Database } from './database.js';
+import { backfillLinks, type ObjectCatalog } from './links.js';
 
 /** Suffix of the column that holds the lower-cased value of a case-insensitive unique field. */
 export const UNIQUE_KEY_SUFFIX = '_key';
@@ -83,17 +84,15 @@ function referenceOf(field: FieldDescription, lookUp: (name: string) => ObjectDe
 }
 
 /** Creates what the descriptions need and the database lacks; answers what it created. */
-export async function syncObjectTables(
-  database: Database,
-  objects: Iterable<ObjectDescription>,
-  lookUp: (name: string) => ObjectDescription | undefined,
-): Promise<string[]> {
+export async function syncObjectTables(database: Database, catalog: ObjectCatalog): Promise<string[]> {
+  const lookUp = (name: string) => catalog.lookUp(name);
   const created: string[] = [];
+  const newTables = new Set<string>();
   const t = database.columnTypes;
   await database.maintenance((maintenanceDb) =>
     maintenanceDb.transaction().execute(async (db) => {
       await database.lockSchema(db);
-      for (const object of objects) {
+      for (const object of catalog.all) {
         const columns = await existingColumns(database, db, object.table);
         if (!columns) {
           let table = db.schema.createTable(object.table);
@@ -108,6 +107,7 @@ export async function syncObjectTables(
           }
           await table.execute();
           created.push(`table ${object.table}`);
+          newTables.add(object.table);
         } else {
           for (const field of object.fields) {
             const wanted = [field.column, ...(field.uniqueIgnoringCase ? [field.column + UNIQUE_KEY_SUFFIX] : [])];
@@ -131,6 +131,14 @@ export async function syncObjectTables(
           let builder = db.schema.createIndex(index.name).ifNotExists().on(object.table).columns([...index.columns]);
           if (index.unique) builder = builder.unique();
           await builder.execute();
+        }
+      }
+      // References set before their link table existed get their links now.
+      for (const object of catalog.all) {
+        for (const field of object.fields.filter((f) => f.links && newTables.has(lookUp(f.links.object)!.table))) {
+          if (newTables.has(object.table)) continue;
+          const count = await backfillLinks(db, catalog, object, field);
+          if (count > 0) created.push(`links of ${count} ${object.table}.${field.column}`);
         }
       }
     }),

@@ -4,10 +4,8 @@
  * of linking references all come from the field metadata. Rows come back keyed by the view's
  * field names; absent values are left out, never returned as null.
  */
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { GSID_LENGTH } from '../domain/gsid.js';
-import type { FieldDescription, FieldValues, ObjectDescription } from '../domain/object-model.js';
+import type { FieldValues, ObjectDescription } from '../domain/object-model.js';
 import {
   NoMatchError,
   StoreError,
@@ -16,34 +14,17 @@ import {
   type StoredRecord,
 } from '../domain/persistence.js';
 import { classified, type Database } from './database.js';
+import { insertLinks, type ObjectCatalog } from './links.js';
 import { indexesOf, UNIQUE_KEY_SUFFIX } from './object-tables.js';
 import { prepare, type PreparedQuery } from './prepared.js';
 
 export { UNIQUE_KEY_SUFFIX };
 
-/** The registry as the store sees it: every object, and each by name. */
-export interface ObjectCatalog {
-  readonly all: Iterable<ObjectDescription>;
-  lookUp(name: string): ObjectDescription | undefined;
-}
+export type { ObjectCatalog };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;
 type Row = Record<string, string | number | null>;
-
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-/**
- * The Gsid of the link a linking reference records: the time part of the linking record's Gsid
- * plus a hash of the pair, so it is the same on every node and every run, and a seeded data set
- * stays deterministic.
- */
-export function linkGsid(targetGsid: string, selfGsid: string): string {
-  const digest = createHash('sha256').update(`${targetGsid}:${selfGsid}`).digest();
-  let id = selfGsid.slice(0, 9);
-  for (let i = 0; id.length < GSID_LENGTH; i++) id += ALPHABET[digest[i % digest.length]! % 36];
-  return id;
-}
 
 export function createRecordRepository(database: Database, object: ObjectDescription, catalog: ObjectCatalog): RecordRepository {
   const { db } = database;
@@ -111,28 +92,7 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
     for (const field of linking) {
       const target = values[field.name];
       if (typeof target !== 'string') continue;
-      await insertLinks(executor, field, [{ self: gsid, target, at }]);
-    }
-  }
-
-  async function insertLinks(executor: Db, field: FieldDescription, pairs: { self: string; target: string; at: string }[]): Promise<void> {
-    if (pairs.length === 0) return;
-    const link = catalog.lookUp(field.links!.object)!;
-    const selfColumn = link.fieldByName.get(field.links!.self)!.column;
-    const targetColumn = link.fieldByName.get(field.links!.target)!.column;
-    const rows = pairs.map(({ self, target, at }) => ({
-      gsid: linkGsid(target, self),
-      [selfColumn]: self,
-      [targetColumn]: target,
-      created_date: at,
-      modified_date: at,
-    }));
-    for (let start = 0; start < rows.length; start += 5000) {
-      await executor
-        .insertInto(link.table)
-        .values(rows.slice(start, start + 5000))
-        .onConflict((oc) => oc.columns([targetColumn, selfColumn]).doNothing())
-        .execute();
+      await insertLinks(executor, catalog, field, [{ self: gsid, target, at }]);
     }
   }
 
@@ -227,7 +187,7 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
             const pairs = rows
               .filter((row) => typeof row[field.name] === 'string')
               .map((row) => ({ self: row.Gsid as string, target: row[field.name] as string, at: row.CreatedDate as string }));
-            await insertLinks(trx, field, pairs);
+            await insertLinks(trx, catalog, field, pairs);
           }
         });
       }),

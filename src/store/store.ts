@@ -17,7 +17,8 @@ import { createKeyRepository, type KeyRepository } from './key-repository.js';
 import { migrateToLatest, type MigrationReport } from './migrations/index.js';
 import { syncObjectTables } from './object-tables.js';
 import { openPostgres } from './postgres.js';
-import { createRecordRepository, type ObjectCatalog } from './record-repository.js';
+import { createRecordRepository } from './record-repository.js';
+import type { ObjectCatalog } from './links.js';
 import { createReportRepository, type ReportRepository } from './report-repository.js';
 import { createReportRunner, type ReportRunner } from './report-query.js';
 import { openSqlite, type SqliteSynchronous } from './sqlite.js';
@@ -100,7 +101,7 @@ export function createStore(database: Database, catalog: ObjectCatalog = registr
     events: classifyAll(database, createEventRepository(database)),
     migrate: async () => {
       const report = await migrateToLatest(database);
-      const created = await syncObjectTables(database, catalog.all, (name) => catalog.lookUp(name));
+      const created = await syncObjectTables(database, catalog);
       await restoreDeferredIndexes(database);
       return { applied: [...report.applied, ...created] };
     },
