@@ -31,12 +31,12 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { planQuery } from '../src/domain/nxt/query.js';
-import { Company, surfaceLookUp } from '../src/domain/objects/index.js';
+import { surfaceLookUp } from '../src/domain/objects/index.js';
 import { buildApp } from '../src/server/app.js';
-import { seedDatabase } from '../src/seed/generator.js';
 import { parsePostgresUrl, sessionOptions, timestampToIso } from '../src/store/postgres.js';
 import { createReportRunner } from '../src/store/report-query.js';
-import { openStore, parseDatabaseUrl } from '../src/store/store.js';
+import { parseDatabaseUrl } from '../src/store/store.js';
+import { BENCH_KEY, median, openSeededStore } from './common.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,14 +48,9 @@ const { values } = parseArgs({
 });
 const companies = Number(values.companies);
 const runs = Number(values.runs);
-const KEY = 'bench-key-0123456789abcdef';
+const KEY = BENCH_KEY;
 const LIMIT = 5000;
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /** One warm-up of each, then the runs interleaved, so that load on the shared machine hits all alike. */
 async function timeAll(work: readonly (() => Promise<unknown>)[]): Promise<number[][]> {
@@ -72,16 +67,7 @@ async function timeAll(work: readonly (() => Promise<unknown>)[]): Promise<numbe
 }
 
 const target = parseDatabaseUrl(values.db!);
-const store = await openStore({ url: values.db!, sqliteSynchronous: 'normal' });
-await store.migrate();
-const existing = await store.records(Company).count();
-if (existing < companies) {
-  const started = performance.now();
-  console.error(`seeding ${companies - existing} companies into ${store.dialect}...`);
-  await seedDatabase(store, { companies: companies - existing, people: 0, randomSeed: `bench-${existing}`, baseDate: new Date().toISOString().slice(0, 10) });
-  console.error(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-}
-const total = await store.records(Company).count();
+const { store, total } = await openSeededStore(values.db!, companies);
 if (total < LIMIT) throw new Error(`need at least ${LIMIT} companies, have ${total}`);
 const app = await buildApp({ store, bootstrapKey: KEY });
 

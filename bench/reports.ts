@@ -11,10 +11,8 @@
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { Company } from '../src/domain/objects/index.js';
 import { buildApp } from '../src/server/app.js';
-import { seedDatabase } from '../src/seed/generator.js';
-import { openStore } from '../src/store/store.js';
+import { BENCH_KEY, median, openSeededStore } from './common.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,13 +23,8 @@ const { values } = parseArgs({
 });
 const companies = Number(values.companies);
 const runs = Number(values.runs);
-const KEY = 'bench-key-0123456789abcdef';
+const KEY = BENCH_KEY;
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 async function time(work: () => Promise<unknown>): Promise<number[]> {
   await work(); // warm-up: page cache, statement cache, JIT
@@ -44,16 +37,7 @@ async function time(work: () => Promise<unknown>): Promise<number[]> {
   return samples;
 }
 
-const store = await openStore({ url: values.db!, sqliteSynchronous: 'normal' });
-await store.migrate();
-const existing = await store.records(Company).count();
-if (existing < companies) {
-  const started = performance.now();
-  console.error(`seeding ${companies - existing} companies into ${store.dialect}...`);
-  await seedDatabase(store, { companies: companies - existing, people: 0, randomSeed: `bench-${existing}`, baseDate: new Date().toISOString().slice(0, 10) });
-  console.error(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-}
-const total = await store.records(Company).count();
+const { store, total } = await openSeededStore(values.db!, companies);
 const app = await buildApp({ store, bootstrapKey: KEY });
 const db = store.database.db;
 const today = new Date().toISOString().slice(0, 10);
