@@ -1,7 +1,7 @@
 /** What the NXT route modules share: resolving the object a path names, and loose JSON shapes. */
 import type { FastifyRequest } from 'fastify';
 import { errors } from '../../domain/errors.js';
-import { findObject } from '../../domain/objects/index.js';
+import { findObject, objects } from '../../domain/objects/index.js';
 import type { JsonSchema } from '../../domain/schemas.js';
 import type { ParameterSpec } from '../../server/route-spec.js';
 import type { ApiContext, SurfaceObject } from '../context.js';
@@ -22,7 +22,7 @@ export const objectParameter: ParameterSpec = {
   name: 'object',
   in: 'path',
   required: true,
-  description: 'Object name, any case: Company, Person, company_person, gsuser',
+  description: `Object name, any case: ${[...objects.keys()].join(', ')}`,
   schema: { type: 'string' },
 };
 
