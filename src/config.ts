@@ -2,6 +2,7 @@
  * Configuration from the environment and command-line flags (flags win). Anything unsupported
  * fails at start with a message naming the setting, never later at request time.
  */
+import type { DateFormat } from './domain/nxt/present.js';
 import type { SqliteSynchronous } from './store/sqlite.js';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/gainsight.db';
@@ -20,7 +21,7 @@ export interface ServeConfig extends DatabaseConfig {
   readonly logLevel: string;
   readonly demo: boolean;
   /** How the NXT surface writes DATE and DATETIME values. */
-  readonly nxtDateFormat: 'iso' | 'epoch';
+  readonly nxtDateFormat: DateFormat;
 }
 
 /** Flag values as commander hands them over (strings, booleans, or absent). */

@@ -9,11 +9,14 @@ import type { AccessKeyService } from '../domain/access-keys.js';
 import { viewOf, type ObjectDescription, type Surface } from '../domain/object-model.js';
 import { Company, Person, objects, surfaceLookUp } from '../domain/objects/index.js';
 import { createReportService, type ReportService } from '../domain/reports/report-service.js';
-import { createRecordService, type Referrer, type RecordService } from '../domain/record-service.js';
-import { inputSchema, recordSchema, type JsonSchema, type WriteMode } from '../domain/schemas.js';
-import { compileRecordValidators, createAjv, type RecordValidator } from '../domain/validation.js';
+import { createRecordService } from '../domain/record-service.js';
+import { inputSchema, recordSchema, type JsonSchema } from '../domain/schemas.js';
+import { compileRecordValidators, createAjv } from '../domain/validation.js';
 import type { Store } from '../store/store.js';
+import { createEventService, type EventService } from '../domain/events.js';
 import type { DateFormat } from '../domain/nxt/present.js';
+import { createNxtReader, type NxtReader } from '../domain/nxt/reads.js';
+import { createNxtWriter, type NxtWriter, type WritableObject } from '../domain/nxt/writes.js';
 
 export type { DateFormat };
 
@@ -21,12 +24,8 @@ export interface ObjectSchemas extends Record<'create' | 'replace' | 'patch', Js
   readonly record: JsonSchema;
 }
 
-/** One object as one surface serves it. */
-export interface SurfaceObject {
-  readonly view: ObjectDescription;
-  readonly service: RecordService;
-  readonly validators: Record<WriteMode, RecordValidator>;
-}
+/** One object as one surface serves it: its view, its service, its validators. */
+export type SurfaceObject = WritableObject;
 
 export interface SeedObject extends SurfaceObject {
   readonly schemas: ObjectSchemas;
@@ -41,8 +40,10 @@ export interface ApiContext {
   readonly seed: { readonly Company: SeedObject; readonly Person: SeedObject };
   /** Every registered object as the NXT surface serves it, by registry name. */
   readonly nxt: ReadonlyMap<string, SurfaceObject>;
-  /** How the NXT surface writes DATE and DATETIME values. */
-  readonly nxtDateFormat: DateFormat;
+  /** The NXT surface's reads and writes, over `nxt`. */
+  readonly reader: NxtReader;
+  readonly writer: NxtWriter;
+  readonly events: EventService;
   readonly reports: ReportService;
   /** Component name -> schema, for the OpenAPI document. */
   readonly components: Readonly<Record<string, JsonSchema>>;
@@ -55,20 +56,11 @@ export interface ApiContextOptions {
 export function createApiContext(store: Store, accessKeys: AccessKeyService, options: ApiContextOptions = {}): ApiContext {
   const ajv = createAjv();
 
-  /** Records elsewhere whose reference refuses this object's delete (for the 409's message). */
-  const referrersOf = (target: ObjectDescription, surface: Surface): Referrer[] =>
-    [...objects.values()].flatMap((other) => {
-      const view = viewOf(other, surface);
-      return view.fields
-        .filter((field) => field.references === target.name && field.onDelete === 'restrict')
-        .map((field) => ({ repository: store.records(view), field: field.name }));
-    });
-
   const serve = (object: ObjectDescription, surface: Surface): SurfaceObject => {
     const view = viewOf(object, surface);
     return {
       view,
-      service: createRecordService(store.records(view), { referrers: referrersOf(object, surface) }),
+      service: createRecordService(store.records(view)),
       validators: compileRecordValidators(ajv, view),
     };
   };
@@ -81,18 +73,26 @@ export function createApiContext(store: Store, accessKeys: AccessKeyService, opt
     return { ...served, schemas: { record: recordSchema(served.view), create: input, replace: input, patch: inputSchema(served.view, 'patch') } };
   };
   const seed = { Company: seedObject(Company), Person: seedObject(Person) };
+  const nxt = new Map([...objects.values()].map((object) => [object.name, serve(object, 'nxt')]));
 
   return {
     ajv,
     store,
     accessKeys,
     seed,
-    nxt: new Map([...objects.values()].map((object) => [object.name, serve(object, 'nxt')])),
-    nxtDateFormat: options.nxtDateFormat ?? 'iso',
+    nxt,
+    reader: createNxtReader({
+      run: (plan) => store.reportRunner.run(plan),
+      lookUp: surfaceLookUp('nxt'),
+      dateFormat: options.nxtDateFormat ?? 'iso',
+    }),
+    writer: createNxtWriter(nxt, store.transaction),
+    events: createEventService(store.events),
     reports: createReportService({
       repository: store.reports,
       runner: store.reportRunner,
       lookUp: surfaceLookUp(undefined),
+      ajv,
     }),
     components: {
       Company: seed.Company.schemas.record,

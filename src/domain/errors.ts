@@ -87,6 +87,12 @@ export const errors = {
     fieldError(ErrorCodes.invalidField, field, `Invalid field (${field}): no such field` + (suggestion ? `; did you mean ${suggestion}?` : '')),
   readOnlyField: (field: string) =>
     fieldError(ErrorCodes.invalidField, field, `Invalid field (${field}): the field is read-only and set by the server`),
+  immutableField: (field: string) =>
+    fieldError(
+      ErrorCodes.invalidField,
+      field,
+      `Invalid field (${field}): set when the record is created and never changed; delete the record and create another`,
+    ),
   // `of`: the record field a value is compared with, when `field` is a place in a filter.
   invalidGsid: (field: string, value: unknown, of?: string) =>
     fieldError(

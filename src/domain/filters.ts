@@ -413,19 +413,56 @@ function parseExpression(
   return { predicate, used };
 }
 
-/** Fields that the predicate can only match when they hold a value (used to simplify sorting). */
+/**
+ * The field a reference resolves to, whatever its spelling: the names of the lookups followed
+ * and of the field, as the object model spells them (`csm__GR.email` and `Csm__gr.Email` are both
+ * `Csm.Email`; a report's `CompanyId.Name` is `CompanyId.Name`). Two references with the same key
+ * read the same column of the same join.
+ */
+export function fieldKey(ref: FieldRef): string {
+  return [...ref.hops.map((hop) => hop.field.name), ref.field.name].join('.');
+}
+
+/**
+ * Fields (by fieldKey) that the predicate can only match when they hold a value (used to
+ * simplify sorting).
+ */
 export function nonNullFields(predicate: Predicate | undefined): Set<string> {
   const result = new Set<string>();
   if (!predicate) return result;
   const conjuncts = predicate.kind === 'and' ? predicate.operands : [predicate];
   for (const p of conjuncts) {
-    if (p.kind === 'and') for (const path of nonNullFields(p)) result.add(path);
-    else if (p.kind === 'null' && !p.isNull) result.add(p.ref.path);
+    if (p.kind === 'and') for (const key of nonNullFields(p)) result.add(key);
+    else if (p.kind === 'null' && !p.isNull) result.add(fieldKey(p.ref));
     else if (p.kind === 'between' || (p.kind === 'compare' && p.op !== 'NE') || ((p.kind === 'in' || p.kind === 'like') && !p.negated)) {
-      result.add(p.ref.path);
+      result.add(fieldKey(p.ref));
     }
   }
   return result;
+}
+
+/**
+ * The NULL-placement rule of every sort (reports and NXT queries): ordering by a field must place
+ * NULLs explicitly (always last, in both directions) unless the field can never be empty in the
+ * rows sorted. It cannot when the filter only matches records that hold a value there (`neverNull`,
+ * from nonNullFields), or when it is an own field that always holds one (Gsid, timestamps,
+ * required fields); a field reached through a lookup is NULL whenever the lookup is empty.
+ * Leaving the placement out where it is not needed lets both databases sort by an index.
+ */
+export function needsNullPlacement(ref: FieldRef, neverNull: ReadonlySet<string>): boolean {
+  const alwaysSet = ref.hops.length === 0 && (ref.field.required === true || ref.field.readOnly === true);
+  return !alwaysSet && !neverNull.has(fieldKey(ref));
+}
+
+/**
+ * Refuses (400, naming `where`) a filter that binds more than MAX_FILTER_VALUES values in all:
+ * one query must stay under the databases' parameter limits. `subject` and `advice` word the
+ * message for the surface (`the filters` ... `narrow them or split the report`).
+ */
+export function assertFilterValues(predicate: Predicate | undefined, where: string, subject: string, advice: string): void {
+  if (countValues(predicate) > MAX_FILTER_VALUES) {
+    throw errors.invalidValue(where, `${subject} hold more than ${MAX_FILTER_VALUES} values in all; ${advice}`);
+  }
 }
 
 /** Every field a predicate reads (to know which references must be joined). */

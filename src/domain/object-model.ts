@@ -45,6 +45,8 @@ export interface FieldSpec {
   readonly required?: boolean;
   /** Set by the server; clients may read it but never send it. */
   readonly readOnly?: boolean;
+  /** Set when the record is created, never changed afterwards (the two ends of a link). */
+  readonly immutable?: boolean;
   /** Maximum length in characters (Unicode code points) of a string value. */
   readonly maxLength?: number;
   readonly minimum?: number;
@@ -265,10 +267,6 @@ export function viewOf(object: ObjectDescription, surface: Surface): ObjectDescr
 
 export function isTextType(type: FieldType): boolean {
   return type === 'string' || type === 'email' || type === 'gsid';
-}
-
-export function isNumericType(type: FieldType): boolean {
-  return type === 'number' || type === 'integer';
 }
 
 /** Field values as the store receives them: `null` clears a field. */

@@ -43,8 +43,18 @@ export interface RecordRepository {
    * update matches no record, nothing is changed and NoMatchError names its index.
    */
   updateMatching(updates: readonly MatchingUpdate[]): Promise<string[][]>;
-  /** Gsids of the records whose fields equal `equals` (text compared exactly), at most `limit`. */
+  /**
+   * Gsids of the records whose fields equal `equals`, at most `limit`: text compared exactly,
+   * except fields unique ignoring case (Email), which compare ignoring case.
+   */
   findGsids(equals: Equals, limit: number): Promise<string[]>;
+  /**
+   * After a foreign-key failure: the first row (in order) whose lookup names no record, or
+   * undefined. The database does not say which reference failed (SQLite never does).
+   */
+  findMissingReference(rows: readonly FieldValues[]): Promise<MissingReference | undefined>;
+  /** Records elsewhere whose references refuse this record's delete, counted per object and field. */
+  countReferrers(gsid: string): Promise<{ object: string; field: string; count: number }[]>;
   /**
    * Deletes a record. `detach`: first clear the references that would otherwise refuse the delete
    * (the NXT surface deletes a company even when a person's seed CompanyId points at it).
@@ -54,11 +64,29 @@ export interface RecordRepository {
   count(equals?: Equals): Promise<number>;
 }
 
+/** A lookup value that names no record: which row of a write, which field, which value. */
+export interface MissingReference {
+  readonly index: number;
+  readonly field: string;
+  readonly value: string;
+}
+
+/** The repository of an object or surface view, bound to one transaction. */
+export type TransactionRecords = (object: ObjectDescription) => RecordRepository;
+
+/**
+ * Runs `work` in one transaction: everything it writes through the repositories it is given
+ * commits together or not at all.
+ */
+export type Transact = <T>(work: (records: TransactionRecords) => Promise<T>) => Promise<T>;
+
 /** What went wrong in the database, as far as the API cares. */
 export type StoreFailure =
   /** `fields`: the fields of the violated unique key, when the store could tell. */
   | { readonly kind: 'unique'; readonly detail: string; readonly fields?: readonly string[] }
   | { readonly kind: 'foreignKey'; readonly detail: string }
+  /** The database refused a value (a malformed time, a character it cannot store): a client error. */
+  | { readonly kind: 'invalidInput'; readonly detail: string }
   | { readonly kind: 'unavailable'; readonly detail: string };
 
 export class StoreError extends Error {

@@ -2,8 +2,8 @@
  * The semantics of records, shared by every object and both surfaces: ids and timestamps are the
  * server's, PUT and PATCH change only the fields they name, a batch is written whole or not at
  * all. References and uniqueness are enforced by the database (foreign key, unique index), never
- * by a read-then-write here, so they hold with many nodes; violations come back as 400/409
- * naming the field.
+ * by a read-then-write here, so they hold with many nodes; violations come back as 400 naming
+ * the lookup (in a batch, also the record) that names nothing, or 409 naming the unique fields.
  */
 import { errors, describeValue } from './errors.js';
 import { isGsid, newGsid } from './gsid.js';
@@ -19,16 +19,7 @@ import {
 } from './persistence.js';
 import { assertAtLeastOne } from './validation.js';
 
-export interface Referrer {
-  /** The repository whose records point at this object. */
-  readonly repository: RecordRepository;
-  /** The field of those records that holds this object's Gsid. */
-  readonly field: string;
-}
-
 export interface RecordServiceOptions {
-  /** Records of other objects that point at this one (a delete is refused while they exist). */
-  readonly referrers?: readonly Referrer[];
   readonly clock?: () => Date;
 }
 
@@ -65,27 +56,36 @@ export function assertGsid(field: string, value: unknown): asserts value is stri
 export function createRecordService(repository: RecordRepository, options: RecordServiceOptions = {}): RecordService {
   const object = repository.object;
   const clock = options.clock ?? (() => new Date());
-  const referenceFields = object.fields.filter((field) => field.references);
 
-  /** Translates constraint violations into client errors naming the field. */
-  function translate(error: unknown, values: FieldValues): never {
+  /**
+   * Translates constraint violations into client errors naming the field: for a write of several
+   * records (`batch`), also the record, as `records[i].Field`.
+   */
+  async function translate(error: unknown, rows: readonly FieldValues[], batch = false): Promise<never> {
     if (error instanceof NoMatchError) {
       throw errors.noEntityMatches(`records[${error.index}]`);
     }
     if (!(error instanceof StoreError)) throw error;
     const { failure } = error;
-    if (failure.kind === 'unique' && failure.fields) {
+    const at = (index: number, field: string) => (batch ? `records[${index}].${field}` : field);
+    if (failure.kind === 'unique') {
       const fields = failure.fields;
+      if (!fields) throw errors.conflict(`Duplicate value: another ${object.name} already has it`);
+      // Which record of a batch collided the database does not say; the message shows the values.
+      const values = rows.length === 1 ? rows[0]! : {};
       const shown = fields.map((name) => describeValue(values[name])).join(', ');
       const ignoringCase = fields.some((name) => object.fieldByName.get(name)?.uniqueIgnoringCase);
       throw errors.conflict(
-        `Duplicate value (${fields.join(', ')} = ${shown}): another ${object.name} already has it` +
+        `Duplicate value (${fields.join(', ')}${rows.length === 1 ? ` = ${shown}` : ''}): another ${object.name} already has it` +
           (ignoringCase ? ' (compared ignoring case)' : ''),
       );
     }
     if (failure.kind === 'foreignKey') {
-      const field = referenceFields.find((f) => typeof values[f.name] === 'string');
-      if (field) throw errors.unknownReference(field.name, field.references!, values[field.name] as string);
+      const missing = await repository.findMissingReference(rows);
+      if (missing) {
+        const target = object.fieldByName.get(missing.field)!.references!;
+        throw errors.unknownReference(at(missing.index, missing.field), target, missing.value);
+      }
     }
     if (failure.kind === 'unavailable') throw errors.unavailable('The database is busy; retry the request');
     throw error;
@@ -102,10 +102,6 @@ export function createRecordService(repository: RecordRepository, options: Recor
     return record;
   }
 
-  /** Every failed batch names the record at fault; a single value names only the field. */
-  const firstReference = (values: readonly FieldValues[]) =>
-    values.find((v) => referenceFields.some((f) => typeof v[f.name] === 'string')) ?? values[0] ?? {};
-
   return {
     object,
 
@@ -113,7 +109,7 @@ export function createRecordService(repository: RecordRepository, options: Recor
       try {
         return await repository.insert(newRecord(values, clock()));
       } catch (error) {
-        translate(error, values);
+        return translate(error, [values]);
       }
     },
 
@@ -123,7 +119,7 @@ export function createRecordService(repository: RecordRepository, options: Recor
       try {
         await repository.insertMany(records);
       } catch (error) {
-        translate(error, firstReference(values));
+        return translate(error, values, true);
       }
       return records as StoredRecord[];
     },
@@ -142,7 +138,7 @@ export function createRecordService(repository: RecordRepository, options: Recor
         const check = object.atLeastOneOf.some((name) => name in changes) ? (record: StoredRecord) => assertAtLeastOne(object, record) : undefined;
         updated = await repository.update(gsid, { ...changes, ModifiedDate: clock().toISOString() }, check);
       } catch (error) {
-        translate(error, changes);
+        return translate(error, [changes]);
       }
       if (!updated) throw errors.notFound(object.name, gsid);
       return updated;
@@ -153,7 +149,7 @@ export function createRecordService(repository: RecordRepository, options: Recor
       try {
         return await repository.updateMatching(updates.map(({ equals, changes }) => ({ equals, changes: { ...changes, ModifiedDate: at } })));
       } catch (error) {
-        translate(error, firstReference(updates.map((u) => u.changes)));
+        return translate(error, updates.map((u) => u.changes), true);
       }
     },
 
@@ -162,16 +158,11 @@ export function createRecordService(repository: RecordRepository, options: Recor
         if (!(await repository.delete(gsid, deleteOptions))) throw errors.notFound(object.name, gsid);
       } catch (error) {
         if (error instanceof StoreError && error.failure.kind === 'foreignKey') {
-          const counts = await Promise.all(
-            (options.referrers ?? []).map(async ({ repository: other, field }) => {
-              const count = await other.count({ [field]: gsid });
-              return count > 0 ? `${count} ${other.object.name} record(s) via ${field}` : undefined;
-            }),
-          );
-          const by = counts.filter(Boolean).join(', ') || 'other records';
+          const referrers = (await repository.countReferrers(gsid)).filter(({ count }) => count > 0);
+          const by = referrers.map(({ object: name, field, count }) => `${count} ${name} record(s) via ${field}`).join(', ') || 'other records';
           throw errors.conflict(`${object.name} ${gsid} is still referenced by ${by}; delete or reassign them first. Nothing was deleted.`);
         }
-        translate(error, {});
+        return translate(error, []);
       }
       return { Gsid: gsid };
     },

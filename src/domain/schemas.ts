@@ -64,13 +64,15 @@ export function recordSchema(object: ObjectDescription): JsonSchema {
 export function inputSchema(object: ObjectDescription, mode: WriteMode): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const field of object.writableFields) {
+    // Sending an immutable field on an update is refused as an unknown one would be (and named so).
+    if (field.immutable && (mode === 'patch' || mode === 'replace')) continue;
     const schema = fieldSchema(field);
     delete schema.readOnly;
     // In a merge patch `null` clears a field; required fields can never be cleared.
     if ((mode === 'patch' || mode === 'insert') && !field.required) schema.type = [schema.type as string, 'null'];
     properties[field.name] = schema;
   }
-  const required = mode === 'patch' ? [] : object.writableFields.filter((f) => f.required).map((f) => f.name);
+  const required = mode === 'patch' ? [] : object.writableFields.filter((f) => f.required && f.name in properties).map((f) => f.name);
   return {
     type: 'object',
     properties,

@@ -97,6 +97,7 @@ function toApiError(object: ObjectDescription, body: Record<string, unknown>, er
   if (error.keyword === 'additionalProperties') {
     const name = (error.params as { additionalProperty: string }).additionalProperty;
     if (object.fieldByName.get(name)?.readOnly) return errors.readOnlyField(name);
+    if (object.fieldByName.get(name)?.immutable) return errors.immutableField(name);
     return errors.unknownField(name, suggestField(object, name));
   }
   // Every other keyword is about one field's value: /Name, /ARR, ...

@@ -9,9 +9,10 @@
  *   real Gainsight answers and its clients parse: always the six keys `result, errorCode,
  *   errorDesc, requestId, data, message`, nulls included.
  */
+import type { Surface } from '../domain/object-model.js';
 import type { JsonSchema } from '../domain/schemas.js';
 
-export type Surface = 'seed' | 'nxt';
+export type { Surface };
 
 const NXT_PREFIXES = ['/v1/data/', '/v1/meta/', '/v1/users/', '/v1.0/api/', '/v1/peoplemgmt/'];
 

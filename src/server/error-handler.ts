@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ErrorCodes, errors } from '../domain/errors.js';
-import { StoreError } from '../store/database.js';
+import { StoreError } from '../domain/persistence.js';
 import { failure, surfaceOf } from './envelope.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -13,6 +13,10 @@ export function toApiError(error: FastifyError | Error, request: FastifyRequest)
   if (error instanceof ApiError) return error;
   if (error instanceof StoreError && error.failure.kind === 'unavailable') {
     return errors.unavailable('The database is busy or unreachable; retry the request');
+  }
+  if (error instanceof StoreError && error.failure.kind === 'invalidInput') {
+    // The driver's text stays in the log: it can quote internals.
+    return errors.badRequest('A value in the request cannot be stored or compared (malformed, out of range, or a character the database cannot hold)');
   }
   const fastifyError = error as FastifyError;
   switch (fastifyError.code) {

@@ -13,7 +13,7 @@ const RESPONSES: Record<number, { name: string; description: string }> = {
   403: { name: 'Forbidden', description: 'The access key is read-only and the operation writes' },
   404: { name: 'NotFound', description: 'The requested resource was not found' },
   406: { name: 'NotAcceptable', description: 'None of the media types in Accept can be produced' },
-  409: { name: 'Conflict', description: 'The write conflicts with stored data (duplicate unique value, record still referenced)' },
+  409: { name: 'Conflict', description: 'The request conflicts with stored data (duplicate unique value, record still referenced, saved report whose definition is no longer valid)' },
   413: { name: 'PayloadTooLarge', description: 'Request body larger than 1 MiB' },
   415: { name: 'UnsupportedMediaType', description: 'Request body is not JSON' },
   503: { name: 'Unavailable', description: 'The database is unreachable or busy; retry' },

@@ -58,6 +58,13 @@ export interface Database {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   lockSchema(trx: Kysely<any>): Promise<void>;
+  /**
+   * The columns of one table of this database's schema, or undefined when there is no such table.
+   * (Kysely's introspector reads every schema of the database, and fails when another tenant's
+   * schema is dropped meanwhile.)
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  columnsOf(executor: Kysely<any>, table: string): Promise<Set<string> | undefined>;
   /** Takes the migration lock (when the dialect needs one) and prepares the schema. */
   prepareSchema(): Promise<void>;
   close(): Promise<void>;

@@ -57,7 +57,9 @@ export async function insertLinks(executor: Db, catalog: ObjectCatalog, field: F
     await executor
       .insertInto(link.table)
       .values(rows.slice(start, start + ROWS_PER_STATEMENT))
-      .onConflict((oc) => oc.columns([targetColumn, selfColumn]).doNothing())
+      // Any conflict means the pair is linked already: the unique pair, or the primary key, whose
+      // Gsid derives from the pair (link fields cannot change after creation).
+      .onConflict((oc) => oc.doNothing())
       .execute();
   }
 }

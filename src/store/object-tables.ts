@@ -7,7 +7,7 @@
  * Runs in one transaction under a lock (PostgreSQL: an advisory lock; SQLite: the write lock
  * BEGIN IMMEDIATE takes), so nodes starting together create each thing exactly once.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { FieldDescription, ObjectDescription, OnDelete } from '../domain/object-model.js';
 import type { ColumnTypes, Database } from './database.js';
 import { backfillLinks, type ObjectCatalog } from './links.js';
@@ -68,15 +68,6 @@ export function indexesOf(object: ObjectDescription): IndexSpec[] {
   return specs;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Db = Kysely<any>;
-
-async function existingColumns(database: Database, db: Db, table: string): Promise<Set<string> | undefined> {
-  const tables = await db.introspection.getTables();
-  const found = tables.find((t) => t.name === table && (database.schema === undefined || t.schema === database.schema));
-  return found ? new Set(found.columns.map((c) => c.name)) : undefined;
-}
-
 function referenceOf(field: FieldDescription, lookUp: (name: string) => ObjectDescription | undefined): string {
   const target = lookUp(field.references!);
   if (!target) throw new Error(`${field.key} references unknown object ${field.references}`);
@@ -93,7 +84,7 @@ export async function syncObjectTables(database: Database, catalog: ObjectCatalo
     maintenanceDb.transaction().execute(async (db) => {
       await database.lockSchema(db);
       for (const object of catalog.all) {
-        const columns = await existingColumns(database, db, object.table);
+        const columns = await database.columnsOf(db, object.table);
         if (!columns) {
           let table = db.schema.createTable(object.table);
           for (const field of object.fields) {

@@ -149,6 +149,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
       });
     },
+    columnsOf: async (executor, table) => {
+      const { rows } = await sql<{ name: string }>`
+        select column_name as name from information_schema.columns
+        where table_schema = current_schema() and table_name = ${table}`.execute(executor);
+      return rows.length > 0 ? new Set(rows.map((row) => row.name)) : undefined;
+    },
     lockSchema: async (trx) => {
       await sql`select pg_advisory_xact_lock(hashtext(${'gainsight-api:objects:' + (tableSchema ?? '')}))`.execute(trx);
     },
@@ -220,6 +226,9 @@ function classifyError(error: unknown): StoreFailure | undefined {
     .join(' ');
   if (code === '23505') return { kind: 'unique', detail };
   if (code === '23503') return { kind: 'foreignKey', detail };
+  // Values PostgreSQL refuses to read or store (malformed time or number, NUL byte, out of range):
+  // validation should have caught them; if one slips through, it is still the client's 400.
+  if (['22P02', '22007', '22008', '22021', '22003', '22001', '22025'].includes(code)) return { kind: 'invalidInput', detail };
   // Statement timeout, lock timeout, serialization failures, server going away, pool exhausted.
   if (['57014', '55P03', '40001', '40P01', '57P01', '57P02', '57P03', '08006', '08003', 'ECONNREFUSED', 'ECONNRESET'].includes(code)) {
     return { kind: 'unavailable', detail };

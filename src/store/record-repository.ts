@@ -3,13 +3,17 @@
  * columns, the select list, the key columns of case-insensitive unique fields and the link rows
  * of linking references all come from the field metadata. Rows come back keyed by the view's
  * field names; absent values are left out, never returned as null.
+ *
+ * A repository works on the database, or inside a transaction (`executor`): then every method
+ * joins that transaction instead of opening its own.
  */
 import type { Kysely } from 'kysely';
-import type { FieldValues, ObjectDescription } from '../domain/object-model.js';
+import type { FieldDescription, FieldValue, FieldValues, ObjectDescription } from '../domain/object-model.js';
 import {
   NoMatchError,
   StoreError,
   type Equals,
+  type MissingReference,
   type RecordRepository,
   type StoredRecord,
 } from '../domain/persistence.js';
@@ -18,37 +22,70 @@ import { insertLinks, type ObjectCatalog } from './links.js';
 import { indexesOf, UNIQUE_KEY_SUFFIX } from './object-tables.js';
 import { prepare, type PreparedQuery } from './prepared.js';
 
-export { UNIQUE_KEY_SUFFIX };
-
-export type { ObjectCatalog };
-
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;
 type Row = Record<string, string | number | null>;
 
-export function createRecordRepository(database: Database, object: ObjectDescription, catalog: ObjectCatalog): RecordRepository {
-  const { db } = database;
+/** Runs `work` in the executor's transaction, or in a new one. */
+function inTransaction<T>(executor: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return executor.isTransaction ? work(executor) : executor.transaction().execute(work);
+}
+
+/** A value as stored: booleans are 1 and 0 on every backend. */
+function stored(value: FieldValue): string | number | null {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+export function createRecordRepository(
+  database: Database,
+  object: ObjectDescription,
+  catalog: ObjectCatalog,
+  executor: Db = database.db,
+): RecordRepository {
+  const db = executor;
   const table = object.table;
   const selection = object.fields.map((field) => `${field.column} as ${field.name}`);
-  const columnOf = (name: string): string => {
+  const fieldOf = (name: string): FieldDescription => {
     const field = object.fieldByName.get(name);
     if (!field) throw new Error(`${object.name} has no field ${name}`);
-    return field.column;
+    return field;
   };
   const uniqueKeyFields = object.fields.filter((field) => field.uniqueIgnoringCase);
   const booleanFields = object.fields.filter((field) => field.type === 'boolean');
   const linking = object.fields.filter((field) => field.links);
+  const referenceFields = object.fields.filter((field) => field.references);
 
   /** API field values -> column values, including the derived unique-key columns. */
   function toColumns(values: FieldValues): Row {
     const row: Row = {};
-    for (const [name, value] of Object.entries(values)) row[columnOf(name)] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    for (const [name, value] of Object.entries(values)) row[fieldOf(name).column] = stored(value);
     for (const field of uniqueKeyFields) {
       if (!(field.name in values)) continue;
       const value = values[field.name];
       row[field.column + UNIQUE_KEY_SUFFIX] = typeof value === 'string' ? value.toLowerCase() : null;
     }
     return row;
+  }
+
+  /**
+   * Equality on API fields as columns and bound values: booleans as stored, and fields unique
+   * ignoring case compared ignoring case, on their lower-cased key column (which is indexed).
+   */
+  function equalityTerms(equals: Equals): { column: string; value: string | number }[] {
+    return Object.entries(equals).map(([name, value]) => {
+      const field = fieldOf(name);
+      return field.uniqueIgnoringCase
+        ? { column: field.column + UNIQUE_KEY_SUFFIX, value: String(value).toLowerCase() }
+        : { column: field.column, value: stored(value) as string | number };
+    });
+  }
+
+  function whereEquals<Q extends { where: (...args: never[]) => Q }>(query: Q, equals: Equals): Q {
+    let result = query;
+    for (const { column, value } of equalityTerms(equals)) {
+      result = (result.where as (column: string, op: string, value: unknown) => Q)(column, '=', value);
+    }
+    return result;
   }
 
   function present(row: Record<string, unknown> | undefined): StoredRecord | undefined {
@@ -88,11 +125,10 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
   }
 
   /** Records the links of linking references that `values` set (once per pair). */
-  async function writeLinks(executor: Db, gsid: string, values: FieldValues, at: string): Promise<void> {
+  async function writeLinks(trx: Db, gsid: string, values: FieldValues, at: string): Promise<void> {
     for (const field of linking) {
       const target = values[field.name];
-      if (typeof target !== 'string') continue;
-      await insertLinks(executor, catalog, field, [{ self: gsid, target, at }]);
+      if (typeof target === 'string') await insertLinks(trx, catalog, field, [{ self: gsid, target, at }]);
     }
   }
 
@@ -100,7 +136,23 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
   const restrictingReferences = [...catalog.all].flatMap((other) =>
     other.fields
       .filter((field) => field.references === object.canonical.name && field.onDelete === 'restrict')
-      .map((field) => ({ table: other.table, column: field.column })),
+      .map((field) => ({ table: other.table, column: field.column, object: other.name, field: field.name })),
+  );
+
+  /**
+   * When this object holds the links of a linking reference (company_person for a person's
+   * CompanyId): the reference each link backs, so deleting the link clears it (the reference is
+   * always one of the links).
+   */
+  const backedReferences = [...catalog.all].flatMap((owner) =>
+    owner.fields
+      .filter((field) => field.links?.object === object.canonical.name)
+      .map((field) => ({
+        owner,
+        field,
+        selfColumn: object.canonical.fieldByName.get(field.links!.self)!.column,
+        targetColumn: object.canonical.fieldByName.get(field.links!.target)!.column,
+      })),
   );
 
   const selectById = prepare<'gsid'>(db, ['gsid'], (p) => db.selectFrom(table).select(selection).where('gsid', '=', p('gsid')));
@@ -109,15 +161,17 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
   const listQueries = new Map<string, PreparedQuery<string, Record<string, unknown>>>();
   const countQueries = new Map<string, PreparedQuery<string, { count: unknown }>>();
   const filterKey = (equals: Equals | undefined) => Object.keys(equals ?? {}).sort().join(',');
+  /** The prepared query's parameters: one per equality term, by column. */
+  const termValues = (equals: Equals | undefined) => Object.fromEntries(equalityTerms(equals ?? {}).map(({ column, value }) => [column, value]));
 
   function listQuery(equals: Equals | undefined) {
     const key = filterKey(equals);
     let query = listQueries.get(key);
     if (!query) {
-      const names = Object.keys(equals ?? {});
-      query = prepare(db, [...names, 'limit', 'offset'], (p) => {
+      const columns = equalityTerms(equals ?? {}).map((term) => term.column);
+      query = prepare(db, [...columns, 'limit', 'offset'], (p) => {
         let builder = db.selectFrom(table).select(selection);
-        for (const name of names) builder = builder.where(columnOf(name), '=', p(name));
+        for (const column of columns) builder = builder.where(column, '=', p(column));
         return builder.orderBy('created_date').orderBy('gsid').limit(p('limit') as never).offset(p('offset') as never);
       });
       listQueries.set(key, query);
@@ -129,32 +183,15 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
     const key = filterKey(equals);
     let query = countQueries.get(key);
     if (!query) {
-      const names = Object.keys(equals ?? {});
-      query = prepare<string, { count: unknown }>(db, names, (p) => {
+      const columns = equalityTerms(equals ?? {}).map((term) => term.column);
+      query = prepare<string, { count: unknown }>(db, columns, (p) => {
         let builder = db.selectFrom(table).select((eb) => eb.fn.countAll().as('count'));
-        for (const name of names) builder = builder.where(columnOf(name), '=', p(name));
+        for (const column of columns) builder = builder.where(column, '=', p(column));
         return builder;
       });
       countQueries.set(key, query);
     }
     return query;
-  }
-
-  /**
-   * `where` conditions for equality on API fields: booleans as stored (1/0), and fields unique
-   * ignoring case compared ignoring case (on their lower-cased key column, which is indexed).
-   */
-  function whereEquals<Q extends { where: (...args: never[]) => Q }>(query: Q, equals: Equals): Q {
-    let result = query;
-    for (const [name, value] of Object.entries(equals)) {
-      const field = object.fieldByName.get(name);
-      if (!field) throw new Error(`${object.name} has no field ${name}`);
-      const [column, bound] = field.uniqueIgnoringCase
-        ? [field.column + UNIQUE_KEY_SUFFIX, String(value).toLowerCase()]
-        : [field.column, typeof value === 'boolean' ? (value ? 1 : 0) : value];
-      result = (result.where as (column: string, op: string, value: unknown) => Q)(column, '=', bound);
-    }
-    return result;
   }
 
   // SQLite binds at most 32766 parameters per statement; PostgreSQL 65535.
@@ -168,7 +205,7 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
         const row = toColumns(values);
         if (linking.length === 0) await db.insertInto(table).values(row).execute();
         else {
-          await db.transaction().execute(async (trx) => {
+          await inTransaction(db, async (trx) => {
             await trx.insertInto(table).values(row).execute();
             await writeLinks(trx, values.Gsid as string, values, values.CreatedDate as string);
           });
@@ -179,7 +216,7 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
     insertMany: (rows) =>
       guard(async () => {
         // All or nothing: a failed bulk load leaves no partial rows behind.
-        await db.transaction().execute(async (trx) => {
+        await inTransaction(db, async (trx) => {
           for (let start = 0; start < rows.length; start += rowsPerInsert) {
             await trx.insertInto(table).values(rows.slice(start, start + rowsPerInsert).map(toColumns)).execute();
           }
@@ -196,16 +233,16 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
 
     update: (gsid, changes, check) =>
       guard(async () => {
-        const apply = async (executor: Db) => {
+        const apply = async (trx: Db) => {
           const record = present(
-            await executor.updateTable(table).set(toColumns(changes)).where('gsid', '=', gsid).returning(selection).executeTakeFirst(),
+            await trx.updateTable(table).set(toColumns(changes)).where('gsid', '=', gsid).returning(selection).executeTakeFirst(),
           );
-          if (record) await writeLinks(executor, gsid, changes, changes.ModifiedDate as string);
+          if (record) await writeLinks(trx, gsid, changes, changes.ModifiedDate as string);
           return record;
         };
         if (!check && linking.every((field) => typeof changes[field.name] !== 'string')) return apply(db);
         // The rule needs the record as it is after the change: update, check, and roll back on failure.
-        return db.transaction().execute(async (trx) => {
+        return inTransaction(db, async (trx) => {
           const record = await apply(trx);
           if (record) check?.(record);
           return record;
@@ -214,7 +251,7 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
 
     updateMatching: (updates) =>
       guard(() =>
-        db.transaction().execute(async (trx) => {
+        inTransaction(db, async (trx) => {
           const changed: string[][] = [];
           for (const [index, { equals, changes }] of updates.entries()) {
             const rows = await whereEquals(trx.updateTable(table).set(toColumns(changes)), equals).returning('gsid').execute();
@@ -233,13 +270,56 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
         return rows.map((row: { gsid: string }) => row.gsid);
       }),
 
+    findMissingReference: (rows) =>
+      guard(async () => {
+        for (const field of referenceFields) {
+          const wanted = [...new Set(rows.map((row) => row[field.name]).filter((value): value is string => typeof value === 'string'))];
+          if (wanted.length === 0) continue;
+          const target = catalog.lookUp(field.references!)!;
+          const found = new Set<string>();
+          for (let start = 0; start < wanted.length; start += 1000) {
+            const chunk = wanted.slice(start, start + 1000);
+            const existing = await db.selectFrom(target.table).select('gsid').where('gsid', 'in', chunk).execute();
+            for (const row of existing as { gsid: string }[]) found.add(row.gsid);
+          }
+          const index = rows.findIndex((row) => typeof row[field.name] === 'string' && !found.has(row[field.name] as string));
+          if (index >= 0) return { index, field: field.name, value: rows[index]![field.name] as string } satisfies MissingReference;
+        }
+        return undefined;
+      }),
+
+    countReferrers: (gsid) =>
+      guard(() =>
+        Promise.all(
+          restrictingReferences.map(async ({ table: other, column, object: name, field }) => {
+            const row = await db.selectFrom(other).select((eb) => eb.fn.countAll().as('count')).where(column, '=', gsid).executeTakeFirstOrThrow();
+            return { object: name, field, count: Number((row as { count: unknown }).count) };
+          }),
+        ),
+      ),
+
     delete: (gsid, options = {}) =>
       guard(async () => {
-        const remove = async (executor: Db) => (await executor.deleteFrom(table).where('gsid', '=', gsid).executeTakeFirst()).numDeletedRows > 0n;
-        if (!options.detach || restrictingReferences.length === 0) return remove(db);
-        return db.transaction().execute(async (trx) => {
-          for (const { table: other, column } of restrictingReferences) {
-            await trx.updateTable(other).set({ [column]: null }).where(column, '=', gsid).execute();
+        const remove = async (trx: Db) => (await trx.deleteFrom(table).where('gsid', '=', gsid).executeTakeFirst()).numDeletedRows > 0n;
+        const detach = options.detach && restrictingReferences.length > 0;
+        if (!detach && backedReferences.length === 0) return remove(db);
+        return inTransaction(db, async (trx) => {
+          if (detach) {
+            for (const { table: other, column } of restrictingReferences) {
+              await trx.updateTable(other).set({ [column]: null }).where(column, '=', gsid).execute();
+            }
+          }
+          for (const { owner, field, selfColumn, targetColumn } of backedReferences) {
+            const link = (await trx.selectFrom(table).select([selfColumn, targetColumn]).where('gsid', '=', gsid).executeTakeFirst()) as
+              | Record<string, string>
+              | undefined;
+            if (!link) continue;
+            await trx
+              .updateTable(owner.table)
+              .set({ [field.column]: null })
+              .where('gsid', '=', link[selfColumn]!)
+              .where(field.column, '=', link[targetColumn]!)
+              .execute();
           }
           return remove(trx);
         });
@@ -248,13 +328,13 @@ export function createRecordRepository(database: Database, object: ObjectDescrip
     list: ({ equals, offset, limit }) =>
       guard(async () => {
         const page = listQuery(equals);
-        const [rows, totalCount] = await Promise.all([page({ ...equals, offset, limit }), repository.count(equals)]);
+        const [rows, totalCount] = await Promise.all([page({ ...termValues(equals), offset, limit }), repository.count(equals)]);
         return { records: rows.map((row) => present(row)!), totalCount };
       }),
 
     count: (equals) =>
       guard(async () => {
-        const [row] = await countQuery(equals)(equals ?? {});
+        const [row] = await countQuery(equals)(termValues(equals));
         return Number(row!.count);
       }),
   };

@@ -1,7 +1,8 @@
 /**
- * Compiles a ReportPlan into one SQL query (filtering, joining, grouping, aggregating, sorting
- * and limiting all happen in the database) plus a count of the rows before the limit. Every
- * value is a bound parameter; identifiers come only from the object model.
+ * Compiles a RunnablePlan (a report's, or an NXT query's) into one SQL query (filtering,
+ * joining, grouping, aggregating, sorting, limiting and paging all happen in the database), plus
+ * a count of the rows before the limit when the plan asks for one (RunnablePlan.countTotal).
+ * Every value is a bound parameter; identifiers come only from the object model.
  *
  * Results are identical on SQLite and PostgreSQL: text sorts and compares by code point (the
  * "C" collation on PostgreSQL), NULLs sort last in both directions, and ties are broken by the
@@ -10,30 +11,9 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
 import { referencedFields, type FieldRef, type Predicate, type Scalar } from '../domain/filters.js';
 import { isTextType } from '../domain/object-model.js';
-import type { ColumnSource, ReportPlan } from '../domain/reports/definition.js';
+import type { ColumnSource } from '../domain/reports/definition.js';
+import type { ReportRunner, StoredValue } from '../domain/reports/ports.js';
 import type { Database } from './database.js';
-
-export interface ReportRows {
-  /** One flat object per row, keyed by column name; columns without a value are omitted. */
-  readonly records: Record<string, string | number>[];
-  /** Rows (or groups) before the limit. */
-  readonly totalCount: number;
-}
-
-/** A plan as the runner takes it: a report's, or an NXT query's (which pages and never counts). */
-export type RunnablePlan = ReportPlan & {
-  /** Rows skipped before the first one returned. */
-  readonly offset?: number;
-  /**
-   * Whether `totalCount` counts every matching row: true always runs the count, false never does
-   * (`totalCount` is then the rows returned); unset counts only when the limit cut the result.
-   */
-  readonly countTotal?: boolean;
-};
-
-export interface ReportRunner {
-  run(plan: RunnablePlan): Promise<ReportRows>;
-}
 
 const BASE = 't0';
 
@@ -152,14 +132,16 @@ export function createReportRunner(database: Database): ReportRunner {
 
       const rows = await rowsQuery.execute();
       const records = rows.map((row: Record<string, unknown>) => {
-        const record: Record<string, string | number> = {};
+        const record: Record<string, StoredValue> = {};
         plan.columns.forEach((c, i) => {
           const value = row[`c${i}`];
-          if (value !== null && value !== undefined) record[c.name] = value as string | number;
+          if (value !== null && value !== undefined) record[c.name] = value as StoredValue;
         });
         return record;
       });
-      // Only a result cut off by the limit needs a second query to know how many rows there are.
+      // countTotal decides when the plan sets it (the NXT queries: the users list counts unless
+      // includeTotal is false, the data query never does). Unset (reports, which never page),
+      // only a result cut off by the limit needs a second query to know how many rows there are.
       // (An aggregate without groupBy always yields exactly one row.)
       const counted = plan.countTotal ?? !(rows.length < plan.limit || (plan.grouped && groupKeys.length === 0));
       const totalCount = !counted

@@ -1,25 +1,20 @@
 /** Saved report definitions, stored whole as JSON text. */
+import type { ReportRepository, SavedReport } from '../domain/reports/ports.js';
 import { byCodePoint, type Database } from './database.js';
-
-export interface SavedReport {
-  readonly id: string;
-  readonly definition: unknown;
-  readonly createdAt: string;
-  readonly modifiedAt: string;
-}
-
-export interface ReportRepository {
-  list(): Promise<SavedReport[]>;
-  get(id: string): Promise<SavedReport | undefined>;
-  /** Creates or replaces; `created` tells which. */
-  put(id: string, definition: unknown, at: string): Promise<{ report: SavedReport; created: boolean }>;
-  delete(id: string): Promise<boolean>;
-}
 
 type Row = { id: string; definition: string; created_at: string; modified_at: string };
 
+/** The stored JSON; text that is not JSON (never written by put) comes back as is, for the domain to refuse. */
+function parseStored(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 function fromRow(row: Row): SavedReport {
-  return { id: row.id, definition: JSON.parse(row.definition), createdAt: row.created_at, modifiedAt: row.modified_at };
+  return { id: row.id, definition: parseStored(row.definition), createdAt: row.created_at, modifiedAt: row.modified_at };
 }
 
 export function createReportRepository(database: Database): ReportRepository {

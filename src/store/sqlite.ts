@@ -109,6 +109,10 @@ export function openSqlite(options: SqliteOptions): Database {
     classifyError,
     prepareSchema: async () => {},
     lockSchema: async () => {},
+    columnsOf: async (executor, table) => {
+      const { rows } = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(executor);
+      return rows.length > 0 ? new Set(rows.map((row) => row.name)) : undefined;
+    },
     maintenance: (work) => work(db),
     refreshStatistics: async (tables) => {
       for (const table of tables) await sql`analyze ${sql.id(table)}`.execute(db);

@@ -1,6 +1,6 @@
 /**
  * The Store: everything the domain needs from persistence, the same for SQLite and PostgreSQL.
- * Handlers never see Kysely or SQL; they go through the domain, which goes through this.
+ * Handlers never see Kysely or SQL; they go through the domain's services, which go through this.
  *
  * Record storage is driven by the object registry: `migrate` creates a table per registered
  * object (see object-tables.ts) and `records(object)` answers the repository of any object or
@@ -8,7 +8,8 @@
  */
 import type { ObjectDescription } from '../domain/object-model.js';
 import { objects } from '../domain/objects/index.js';
-import type { RecordRepository } from '../domain/persistence.js';
+import type { RecordRepository, Transact } from '../domain/persistence.js';
+import type { ReportRepository, ReportRunner } from '../domain/reports/ports.js';
 import { restoreDeferredIndexes, withDeferredIndexes } from './bulk-load.js';
 import { classified, classifyAll, type Database, type DialectName } from './database.js';
 import { createEventRepository, type EventRepository } from './event-repository.js';
@@ -19,8 +20,8 @@ import { syncObjectTables } from './object-tables.js';
 import { openPostgres } from './postgres.js';
 import { createRecordRepository } from './record-repository.js';
 import type { ObjectCatalog } from './links.js';
-import { createReportRepository, type ReportRepository } from './report-repository.js';
-import { createReportRunner, type ReportRunner } from './report-query.js';
+import { createReportRepository } from './report-repository.js';
+import { createReportRunner } from './report-query.js';
 import { openSqlite, type SqliteSynchronous } from './sqlite.js';
 
 export interface Store {
@@ -32,6 +33,8 @@ export interface Store {
   readonly reports: ReportRepository;
   readonly reportRunner: ReportRunner;
   readonly events: EventRepository;
+  /** Runs work in one transaction; see Transact. */
+  readonly transaction: Transact;
   migrate(): Promise<MigrationReport>;
   /** See claimOnce: true for exactly one caller, on every node together. */
   claimOnce(key: string): Promise<boolean>;
@@ -99,6 +102,17 @@ export function createStore(database: Database, catalog: ObjectCatalog = registr
     reports: classifyAll(database, createReportRepository(database)),
     reportRunner: classifyAll(database, createReportRunner(database)),
     events: classifyAll(database, createEventRepository(database)),
+    transaction: (work) =>
+      classified(database, () =>
+        database.db.transaction().execute((trx) => {
+          const bound = new Map<ObjectDescription, RecordRepository>();
+          return work((object) => {
+            let repository = bound.get(object);
+            if (!repository) bound.set(object, (repository = createRecordRepository(database, object, catalog, trx)));
+            return repository;
+          });
+        }),
+      ),
     migrate: async () => {
       const report = await migrateToLatest(database);
       const created = await syncObjectTables(database, catalog);

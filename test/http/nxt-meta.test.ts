@@ -168,7 +168,9 @@ describeEachBackend('NXT metadata', (backend) => {
       expect(byName.get('Gsid').meta).toMatchObject({ required: false, readOnly: true });
       for (const field of described.fields) {
         if (['Gsid', 'CreatedDate', 'ModifiedDate'].includes(field.fieldName)) continue;
-        expect(field.meta, field.fieldName).toMatchObject({ readOnly: false, createable: true, updateable: true });
+        // A link's ends are set on create and never changed.
+        const immutable = object === 'company_person' && ['Company_ID', 'Person_ID'].includes(field.fieldName);
+        expect(field.meta, field.fieldName).toMatchObject({ readOnly: false, createable: true, updateable: !immutable });
         if (!REQUIRED[object]!.includes(field.fieldName)) expect(field.meta.required, field.fieldName).toBe(false);
       }
     });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachBackend } from '../helpers/backends.js';
-import { createTestApp, expectError, type TestApp } from '../helpers/app.js';
+import { BOOTSTRAP_KEY, createTestApp, expectError, type TestApp } from '../helpers/app.js';
 
 type Row = Record<string, string | number>;
 
@@ -462,5 +462,165 @@ describeEachBackend('reports: built-in reports', (backend) => {
     it.each([0, 10001, 1.5, '5'])('rejects limit %s with 400 naming limit', async (limit) => {
       expectError(await t.request('POST', '/v1/reports', { body: { reportId: 'largest-customers', limit } }), 400, 'GSOBJ_1008', 'limit');
     });
+  });
+});
+
+describeEachBackend('reports: values as their column type says', (backend) => {
+  let t: TestApp;
+  const users = [
+    { FirstName: 'Avery', LastName: 'Chen', Email: 'avery@example.com', IsActiveUser: true },
+    { FirstName: 'Blake', LastName: 'Diaz', Email: 'blake@example.com', IsActiveUser: false },
+    { FirstName: 'Casey', LastName: 'Evans', Email: 'casey@example.com' },
+  ];
+
+  beforeAll(async () => {
+    t = await createTestApp(backend);
+    const user = await t.request('POST', '/v1/users/services', { body: { records: users } });
+    expect(user.status, JSON.stringify(user.body)).toBe(200);
+    const person = await t.request('POST', '/v1/data/objects/Person', {
+      body: { records: [{ FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@example.com', EmailOptOut: false }] },
+    });
+    expect(person.status, JSON.stringify(person.body)).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  const definition = (object: string, fields: string[], extra: Record<string, unknown> = {}) => ({
+    definition: { name: 'x', object, fields, ...extra },
+  });
+
+  it('answers booleans as true and false, as the boolean column type says (JSON)', async () => {
+    const res = await t.request('POST', '/v1/reports', {
+      body: definition('gsuser', ['Email', 'IsActiveUser'], { orderBy: [{ field: 'Email' }] }),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.columns).toEqual([
+      { name: 'Email', type: 'email' },
+      { name: 'IsActiveUser', type: 'boolean' },
+    ]);
+    expect(res.body.data.records).toEqual([
+      { Email: 'avery@example.com', IsActiveUser: true },
+      { Email: 'blake@example.com', IsActiveUser: false },
+      { Email: 'casey@example.com' },
+    ]);
+
+    const people = await t.request('POST', '/v1/reports', { body: definition('Person', ['Email', 'EmailOptOut']) });
+    expect(people.status, JSON.stringify(people.body)).toBe(200);
+    expect(people.body.data.records).toEqual([{ Email: 'ada@example.com', EmailOptOut: false }]);
+  });
+
+  it('answers true and false in CSV too', async () => {
+    const csv = async (body: unknown) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/reports',
+        headers: { accesskey: BOOTSTRAP_KEY, 'content-type': 'application/json', accept: 'text/csv' },
+        payload: JSON.stringify(body),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/csv/);
+      return res.body;
+    };
+    expect(await csv(definition('gsuser', ['Email', 'IsActiveUser'], { orderBy: [{ field: 'Email' }] }))).toBe(
+      'Email,IsActiveUser\r\navery@example.com,true\r\nblake@example.com,false\r\ncasey@example.com,\r\n',
+    );
+    expect(await csv(definition('Person', ['Email', 'EmailOptOut']))).toBe('Email,EmailOptOut\r\nada@example.com,false\r\n');
+  });
+
+  it('groups and filters by a boolean, answering the group key as a boolean', async () => {
+    const grouped = await t.request('POST', '/v1/reports', {
+      body: definition('gsuser', ['IsActiveUser'], {
+        groupBy: ['IsActiveUser'],
+        aggregates: [{ fn: 'count', as: 'users' }],
+        orderBy: [{ field: 'IsActiveUser', direction: 'desc' }],
+      }),
+    });
+    expect(grouped.status, JSON.stringify(grouped.body)).toBe(200);
+    expect(grouped.body.data.records).toEqual([{ IsActiveUser: true, users: 1 }, { IsActiveUser: false, users: 1 }, { users: 1 }]);
+
+    const filtered = await t.request('POST', '/v1/reports', {
+      body: { ...definition('gsuser', ['Email', 'IsActiveUser']), filters: { IsActiveUser: false } },
+    });
+    expect(filtered.status, JSON.stringify(filtered.body)).toBe(200);
+    expect(filtered.body.data.records).toEqual([{ Email: 'blake@example.com', IsActiveUser: false }]);
+  });
+
+  it('a saved report answers booleans the same way', async () => {
+    const saved = await t.request('PUT', '/v1/reports/active-users', {
+      body: { name: 'Active users', object: 'gsuser', fields: ['Email', 'IsActiveUser'], where: { IsActiveUser: true } },
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const res = await t.request('POST', '/v1/reports', { body: { reportId: 'active-users' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.records).toEqual([{ Email: 'avery@example.com', IsActiveUser: true }]);
+  });
+});
+
+describeEachBackend('reports: saved definitions that no longer validate', (backend) => {
+  let t: TestApp;
+  const at = '2024-01-01T00:00:00.000Z';
+
+  beforeAll(async () => {
+    t = await createTestApp(backend);
+    const good = await t.request('PUT', '/v1/reports/good', { body: { name: 'Good', object: 'Company', fields: ['Name'] } });
+    expect(good.status, JSON.stringify(good.body)).toBe(200);
+    // Written through the store, as an older version (or someone with database access) might
+    // have: the routes would refuse each of these.
+    await t.store.reports.put('bad-shape', { name: 'Bad shape', object: 'Company', fields: ['Name'], colour: 'red' }, at);
+    await t.store.reports.put('bad-types', { name: 7, object: ['Company'], fields: 'Name' }, at);
+    await t.store.reports.put('not-an-object', ['Name'], at);
+    // The right shape, but no longer fitting the object model (a field since removed).
+    await t.store.reports.put('gone-field', { name: 'Gone field', object: 'Company', fields: ['Name', 'Gone'] }, at);
+  });
+  afterAll(() => t.close());
+
+  it('the list still answers 200, showing id, name and object as far as the stored JSON has them as strings', async () => {
+    const res = await t.request('GET', '/v1/reports');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const saved = res.body.data.records.filter((r: { builtIn: boolean }) => !r.builtIn);
+    expect(saved).toEqual([
+      { id: 'bad-shape', name: 'Bad shape', object: 'Company', builtIn: false },
+      { id: 'bad-types', builtIn: false },
+      { id: 'gone-field', name: 'Gone field', object: 'Company', builtIn: false },
+      { id: 'good', name: 'Good', object: 'Company', builtIn: false },
+      { id: 'not-an-object', builtIn: false },
+    ]);
+  });
+
+  it.each(['bad-shape', 'bad-types', 'not-an-object'])('GET and running %s answer 409 naming the report and the remedy', async (id) => {
+    for (const res of [
+      await t.request('GET', `/v1/reports/${id}`),
+      await t.request('POST', '/v1/reports', { body: { reportId: id } }),
+    ]) {
+      expectError(res, 409, 'GSAPI_4090', `Saved report ${id}`);
+      expect(res.body.errorDesc).toContain('no longer valid');
+      expect(res.body.errorDesc).toContain(`PUT /v1/reports/${id}`);
+    }
+  });
+
+  it('says what is wrong with the stored definition', async () => {
+    const res = await t.request('GET', '/v1/reports/bad-shape');
+    expectError(res, 409, 'GSAPI_4090', 'colour');
+  });
+
+  it('a definition of the right shape that no longer fits the object model: GET shows it, running it answers 409', async () => {
+    const shown = await t.request('GET', '/v1/reports/gone-field');
+    expect(shown.status, JSON.stringify(shown.body)).toBe(200);
+    expect(shown.body.data.definition).toEqual({ name: 'Gone field', object: 'Company', fields: ['Name', 'Gone'] });
+    const run = await t.request('POST', '/v1/reports', { body: { reportId: 'gone-field' } });
+    expectError(run, 409, 'GSAPI_4090', 'Gone');
+    expect(run.body.errorDesc).toContain('report gone-field.fields[1]');
+  });
+
+  it("the run's own mistakes stay 400 on a valid saved report", async () => {
+    expectError(await t.request('POST', '/v1/reports', { body: { reportId: 'good', filters: { Nope: 1 } } }), 400, 'GSOBJ_1002', 'filters.Nope');
+    expect((await t.request('POST', '/v1/reports', { body: { reportId: 'good' } })).status).toBe(200);
+  });
+
+  it('a broken report can be replaced or deleted', async () => {
+    const replaced = await t.request('PUT', '/v1/reports/bad-shape', { body: { name: 'Fixed', object: 'Company', fields: ['Name'] } });
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
+    expect((await t.request('POST', '/v1/reports', { body: { reportId: 'bad-shape' } })).status).toBe(200);
+    expect((await t.request('DELETE', '/v1/reports/not-an-object')).status).toBe(200);
+    expectError(await t.request('GET', '/v1/reports/not-an-object'), 404, 'GSOBJ_1011');
   });
 });

@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../src/domain/errors.js';
 import { objects } from '../../src/domain/objects/index.js';
-import { parseDefinition } from '../../src/domain/reports/definition.js';
+import { compileDefinitionParser } from '../../src/domain/reports/definition.js';
 import { ReportDefinitionSchema, RunReportBodySchema } from '../../src/domain/reports/schema.js';
 import type { JsonSchema } from '../../src/domain/schemas.js';
 import { createAjv } from '../../src/domain/validation.js';
@@ -319,6 +319,9 @@ describe('registerRoutes', () => {
 });
 
 describe('report shapes (domain/reports/schema.ts)', () => {
+  // Saved definitions read back are checked by this parser (the report service compiles it once).
+  const parseDefinition = compileDefinitionParser(createAjv());
+
   it('a definition needs no fields when it has aggregates', () => {
     const definition = { name: 'total', object: 'Company', aggregates: [{ fn: 'count' as const }] };
     expect(parseDefinition(definition)).toEqual(definition);

@@ -73,7 +73,7 @@ describe('describeObject of each NXT view', () => {
     for (const field of view.fields) {
       const meta = byName.get(field.name)!.meta;
       if (field.readOnly) continue;
-      expect(meta, field.name).toMatchObject({ readOnly: false, createable: true, updateable: true });
+      expect(meta, field.name).toMatchObject({ readOnly: false, createable: true, updateable: !field.immutable });
       expect(meta.nillable, field.name).toBe(!field.required);
     }
   });

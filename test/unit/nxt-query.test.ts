@@ -4,7 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/domain/errors.js';
-import { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT, MAX_QUERY_OFFSET, planQuery, type QueryOptions } from '../../src/domain/nxt/query.js';
+import {
+  DEFAULT_QUERY_LIMIT,
+  MAX_QUERY_LIMIT,
+  MAX_QUERY_OFFSET,
+  MAX_QUERY_ORDER_BY,
+  planQuery,
+  type QueryOptions,
+} from '../../src/domain/nxt/query.js';
+import { MAX_FILTER_VALUES } from '../../src/domain/filters.js';
+import { MAX_ORDER_BY } from '../../src/domain/reports/schema.js';
 import { viewOf } from '../../src/domain/object-model.js';
 import { Company, GsUser, surfaceLookUp } from '../../src/domain/objects/index.js';
 import type { ReportOrder } from '../../src/domain/reports/definition.js';
@@ -219,5 +228,116 @@ describe('planQuery: where', () => {
     expect(result.grouped).toBe(false);
     expect(result.groupBy).toEqual([]);
     expect(result.where).toBeUndefined();
+  });
+});
+
+/** `name` with the case of its letters flipped where the bits of `variant` say (0 is `name`). */
+function caseVariant(name: string, variant: number): string {
+  let bit = 0;
+  return [...name]
+    .map((c) => {
+      if (!/[A-Za-z]/.test(c)) return c;
+      const flip = (variant >> bit++) & 1;
+      return flip ? (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) : c;
+    })
+    .join('');
+}
+
+describe('planQuery: orderBy keys (a cap, and one term per field)', () => {
+  const tenFields = ['Name', 'Industry', 'ARR', 'Stage', 'Status', 'CSMName', 'Employees', 'RenewalDate', 'Mrr', 'Users'];
+
+  it(`takes up to ${MAX_QUERY_ORDER_BY} keys (the reports' MAX_ORDER_BY)`, () => {
+    expect(MAX_QUERY_ORDER_BY).toBe(MAX_ORDER_BY);
+    const orderBy = Object.fromEntries(tenFields.map((name) => [name, 'asc']));
+    expect(plan({ orderBy }).orderBy.map(orderOf)).toEqual([...tenFields.map((name) => [name, 'asc']), ['Gsid', 'asc']]);
+  });
+
+  it(`refuses more than ${MAX_QUERY_ORDER_BY} keys with 400 GSOBJ_1008 naming orderBy`, () => {
+    const orderBy = Object.fromEntries([...tenFields, 'CreatedDate'].map((name) => [name, 'asc']));
+    const error = thrown(() => plan({ orderBy }));
+    expect(error.statusCode).toBe(400);
+    expect(error.code).toBe('GSOBJ_1008');
+    expect(error.field).toBe('orderBy');
+    expect(error.message).toContain(`at most ${MAX_QUERY_ORDER_BY}`);
+  });
+
+  it('counts keys as sent: 2,100 spellings of one field are refused, not deduplicated', () => {
+    const variants = Array.from({ length: 2100 }, (_, i) => caseVariant('CustomerlifetimeInMonths', i));
+    expect(new Set(variants).size).toBe(2100);
+    const error = thrown(() => plan({ orderBy: Object.fromEntries(variants.map((name) => [name, 'desc'])) }));
+    expect(error.code).toBe('GSOBJ_1008');
+    expect(error.field).toBe('orderBy');
+    expect(error.message).toContain('got 2100');
+  });
+
+  it('drops keys naming a field already ordered by under another spelling (the first one wins)', () => {
+    expect(plan({ orderBy: { ARR: 'desc', arr: 'asc', Name: 'asc', Arr: 'asc', NAME: 'desc' } }).orderBy.map(orderOf)).toEqual([
+      ['ARR', 'desc'],
+      ['Name', 'asc'],
+      ['Gsid', 'asc'],
+    ]);
+    const variants = Array.from({ length: MAX_QUERY_ORDER_BY }, (_, i) => caseVariant('CustomerlifetimeInMonths', i));
+    const orders = plan({ orderBy: Object.fromEntries(variants.map((name, i) => [name, i === 0 ? 'desc' : 'asc'])) }).orderBy;
+    expect(orders.map(orderOf)).toEqual([
+      ['CustomerlifetimeInMonths', 'desc'],
+      ['Gsid', 'asc'],
+    ]);
+  });
+
+  it('dedupes lookup paths by the field they reach, and keeps different fields of one lookup', () => {
+    expect(plan({ orderBy: { 'Csm__gr.Name': 'asc', 'csm__GR.name': 'desc', 'CSM__gr.Email': 'asc', Csm: 'asc' } }).orderBy.map(orderOf)).toEqual([
+      ['Csm__gr.Name', 'asc'],
+      ['CSM__gr.Email', 'asc'],
+      ['Csm', 'asc'],
+      ['Gsid', 'asc'],
+    ]);
+    // A lookup target's Name is not the object's own Name.
+    expect(plan({ orderBy: { Name: 'asc', 'Csm__gr.Name': 'asc' } }).orderBy).toHaveLength(3);
+  });
+
+  it('the Gsid tie-breaker: two spellings of Gsid are one key, and no tie-breaker is added', () => {
+    expect(plan({ orderBy: { gsid: 'desc', GSID: 'asc' } }).orderBy.map(orderOf)).toEqual([['gsid', 'desc']]);
+  });
+
+  it('a select may still name one field under several spellings: each is its own result key', () => {
+    expect(plan({ select: ['ARR', 'arr'] }).columns.map((column) => column.name)).toEqual(['ARR', 'arr']);
+  });
+
+  it('knows a field cannot be empty when the where spells it differently from the orderBy', () => {
+    const filtered = plan({
+      where: { conditions: [{ name: 'arr', operator: 'GT', value: [0] }] },
+      orderBy: { ARR: 'desc', 'CSM__gr.email': 'asc' },
+    }).orderBy;
+    expect(filtered.map((order) => order.placeNulls)).toEqual([false, true, false]);
+    const byLookup = plan({
+      where: { conditions: [{ name: 'csm__gr.EMAIL', operator: 'IS_NOT_NULL', value: [] }] },
+      orderBy: { 'Csm__gr.Email': 'asc' },
+    }).orderBy;
+    expect(byLookup[0]!.placeNulls).toBe(false);
+  });
+});
+
+describe('planQuery: countTotal', () => {
+  it('is false unless asked for (the runner then answers totalCount = the rows returned), true when asked', () => {
+    expect(plan({}).countTotal).toBe(false);
+    expect(plan({}, { countTotal: false }).countTotal).toBe(false);
+    expect(plan({}, { countTotal: true }).countTotal).toBe(true);
+    expect(planQuery(users, { page: 0 }, { ...options, paging: 'page', countTotal: false }).countTotal).toBe(false);
+  });
+});
+
+describe('planQuery: the filters bind at most MAX_FILTER_VALUES values in all', () => {
+  it('refuses more, naming where', () => {
+    const conditions = Array.from({ length: 6 }, (_, i) => ({
+      name: 'Name',
+      alias: `A${i}`,
+      operator: 'IN',
+      value: Array.from({ length: 1000 }, (_, j) => `n${j}`),
+    }));
+    const error = thrown(() => plan({ where: { conditions, expression: conditions.map((c) => c.alias).join(' OR ') } }));
+    expect(error.code).toBe('GSOBJ_1008');
+    expect(error.field).toBe('where');
+    expect(error.message).toContain(`more than ${MAX_FILTER_VALUES} values`);
+    expect(() => plan({ where: { conditions: conditions.slice(0, 5), expression: 'A0 OR A1 OR A2 OR A3 OR A4' } })).not.toThrow();
   });
 });

@@ -3,13 +3,9 @@
  * by keys, get, delete and query, answered in the six-key envelope.
  */
 import { assertGsid } from '../../domain/record-service.js';
-import { planQuery } from '../../domain/nxt/query.js';
-import { presentRecord, presentRow } from '../../domain/nxt/present.js';
-import type { NxtWriter } from '../../domain/nxt/writes.js';
 import type { RouteSpec } from '../../server/route-spec.js';
 import type { Query } from '../shared/query.js';
 import type { ApiContext } from '../context.js';
-import { surfaceLookUp } from '../../domain/objects/index.js';
 import {
   batchRequestSchema,
   batchResultSchema,
@@ -20,9 +16,9 @@ import {
 } from './shared.js';
 
 const TAG = 'NXT data';
-const nxtLookUp = surfaceLookUp('nxt');
 
-export function dataRoutes(context: ApiContext, writer: NxtWriter): RouteSpec[] {
+export function dataRoutes(context: ApiContext): RouteSpec[] {
+  const { reader, writer } = context;
   const gsidParameter = {
     name: 'gsid',
     in: 'path' as const,
@@ -88,8 +84,7 @@ export function dataRoutes(context: ApiContext, writer: NxtWriter): RouteSpec[] 
       errorStatuses: [400],
       handler: async (request) => {
         const target = objectOf(context, request);
-        const record = await target.service.get(gsidOf(request.params));
-        return { records: [presentRecord(target.view, record, context.nxtDateFormat)] };
+        return reader.get(target.view, target.service, gsidOf(request.params));
       },
     },
     {
@@ -130,10 +125,7 @@ export function dataRoutes(context: ApiContext, writer: NxtWriter): RouteSpec[] 
       response: { description: 'Matching records (keys are the select strings as sent)', data: recordsResultSchema },
       errorStatuses: [400, 413, 415],
       handler: async (request) => {
-        const target = objectOf(context, request);
-        const plan = planQuery(target.view, request.body, { lookUp: nxtLookUp });
-        const { records } = await context.store.reportRunner.run(plan);
-        return { records: records.map((row) => presentRow(plan.columns, row, context.nxtDateFormat)) };
+        return reader.query(objectOf(context, request).view, request.body);
       },
     },
   ];

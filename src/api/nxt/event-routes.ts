@@ -3,10 +3,8 @@
  * headers, its properties as the body. Events are stored, and an extension reads them back so
  * an integration test can see what its track calls delivered.
  */
-import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { errors, describeValue } from '../../domain/errors.js';
-import { isPlainObject } from '../../domain/json.js';
+import { errors } from '../../domain/errors.js';
 import { integerParameter } from '../../domain/nxt/query.js';
 import type { JsonSchema } from '../../domain/schemas.js';
 import type { RouteSpec } from '../../server/route-spec.js';
@@ -45,7 +43,7 @@ function header(request: FastifyRequest, name: keyof typeof HEADERS): string | u
   return value;
 }
 
-export function eventRoutes(context: ApiContext): RouteSpec[] {
+export function eventRoutes({ events }: ApiContext): RouteSpec[] {
   return [
     {
       method: 'POST',
@@ -64,8 +62,7 @@ export function eventRoutes(context: ApiContext): RouteSpec[] {
       handler: async (request) => {
         // Required, as Gainsight requires it, but never stored: it is a credential.
         header(request, 'sharedSecret');
-        const event = {
-          eventId: randomUUID(),
+        return events.post({
           topicName: header(request, 'topicName')!,
           eventName: header(request, 'eventName')!,
           eventVersion: header(request, 'eventVersion')!,
@@ -73,13 +70,7 @@ export function eventRoutes(context: ApiContext): RouteSpec[] {
           contractId: header(request, 'contractId') ?? null,
           // No body at all is an event without properties; anything but an object is refused.
           properties: request.body === undefined ? {} : request.body,
-          receivedDate: new Date().toISOString(),
-        };
-        if (!isPlainObject(event.properties)) {
-          throw errors.badRequest(`Request body must be a JSON object of event properties, not ${describeValue(event.properties)}`);
-        }
-        await context.store.events.insert(event);
-        return { eventId: event.eventId };
+        });
       },
     },
     {
@@ -104,7 +95,7 @@ export function eventRoutes(context: ApiContext): RouteSpec[] {
       errorStatuses: [400],
       handler: async (request) => {
         const query = request.query as Query;
-        return context.store.events.list({
+        return events.list({
           topicName: singleParam(query, 'topicName') || undefined,
           eventName: singleParam(query, 'eventName') || undefined,
           limit: integerParameter(singleParam(query, 'limit'), 'limit', 1, 1000, 100),

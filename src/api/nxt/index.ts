@@ -2,7 +2,6 @@
  * The NXT surfaces (`/v1/data`, `/v1/meta`, `/v1/users`, `/v1.0/api`, `/v1/peoplemgmt`): the API
  * real Gainsight integrations call, over the same store as the seed surface.
  */
-import { createNxtWriter } from '../../domain/nxt/writes.js';
 import type { RouteSpec } from '../../server/route-spec.js';
 import type { ApiContext } from '../context.js';
 import { dataRoutes } from './data-routes.js';
@@ -12,12 +11,5 @@ import { peopleRoutes } from './people-routes.js';
 import { userRoutes } from './user-routes.js';
 
 export function nxtRoutes(context: ApiContext): RouteSpec[] {
-  const writer = createNxtWriter(context.nxt);
-  return [
-    ...dataRoutes(context, writer),
-    ...metaRoutes(context),
-    ...peopleRoutes(context, writer),
-    ...eventRoutes(context),
-    ...userRoutes(context, writer),
-  ];
+  return [...dataRoutes(context), ...metaRoutes(context), ...peopleRoutes(context), ...eventRoutes(context), ...userRoutes(context)];
 }

@@ -3,15 +3,14 @@
  * (`PUT /v1/peoplemgmt/v1.0/people`, `PUT /v1.0/api/people`: one handler), and the connectivity
  * ping some clients send first.
  */
-import { presentRecord } from '../../domain/nxt/present.js';
-import type { NxtWriter } from '../../domain/nxt/writes.js';
 import type { RouteSpec } from '../../server/route-spec.js';
 import type { ApiContext } from '../context.js';
 import { looseObjectSchema, nxtRecordSchema } from './shared.js';
 
 const TAG = 'NXT people';
 
-export function peopleRoutes(context: ApiContext, writer: NxtWriter): RouteSpec[] {
+export function peopleRoutes(context: ApiContext): RouteSpec[] {
+  const { reader, writer } = context;
   const person = context.nxt.get('Person')!.view;
   const upsert = (path: string, operationId: string): RouteSpec => ({
     method: 'PUT',
@@ -28,7 +27,7 @@ export function peopleRoutes(context: ApiContext, writer: NxtWriter): RouteSpec[
     requestBody: { schema: looseObjectSchema },
     response: { description: 'The stored person', data: nxtRecordSchema },
     errorStatuses: [400, 403, 409, 413, 415],
-    handler: async (request) => presentRecord(person, await writer.upsertPerson(request.body), context.nxtDateFormat),
+    handler: async (request) => reader.present(person, await writer.upsertPerson(request.body)),
   });
   return [
     upsert('/v1/peoplemgmt/v1.0/people', 'nxtPeopleUpsert'),

@@ -1,15 +1,12 @@
 /** `/v1/users/services/...`: gsuser as Gainsight's user-management clients list and create it. */
-import { surfaceLookUp } from '../../domain/objects/index.js';
-import { planQuery } from '../../domain/nxt/query.js';
-import { presentRow } from '../../domain/nxt/present.js';
-import type { NxtWriter } from '../../domain/nxt/writes.js';
 import type { RouteSpec } from '../../server/route-spec.js';
 import type { ApiContext } from '../context.js';
 import { batchRequestSchema, batchResultSchema, looseObjectSchema, nxtRecordSchema } from './shared.js';
 
 const TAG = 'NXT users';
 
-export function userRoutes(context: ApiContext, writer: NxtWriter): RouteSpec[] {
+export function userRoutes(context: ApiContext): RouteSpec[] {
+  const { reader, writer } = context;
   const users = context.nxt.get('gsuser')!;
   return [
     {
@@ -19,7 +16,8 @@ export function userRoutes(context: ApiContext, writer: NxtWriter): RouteSpec[] 
       summary: 'List users',
       description:
         '`{select, where, orderBy, limit, page, includeTotal}` as a data query on gsuser, paged by `page` (0-based). ' +
-        'Answers the page and `totalCount`, the number of matching users over all pages.',
+        'Answers the page and `totalCount`: the number of matching users over all pages (with `includeTotal: false`, ' +
+        'the number on this page, and no count is run).',
       tag: TAG,
       access: 'read',
       extension: true,
@@ -34,9 +32,7 @@ export function userRoutes(context: ApiContext, writer: NxtWriter): RouteSpec[] 
       },
       errorStatuses: [400, 413, 415],
       handler: async (request) => {
-        const plan = planQuery(users.view, request.body, { lookUp: surfaceLookUp('nxt'), paging: 'page', countTotal: true });
-        const { records, totalCount } = await context.store.reportRunner.run(plan);
-        return { records: records.map((row) => presentRow(plan.columns, row, context.nxtDateFormat)), totalCount };
+        return reader.listUsers(users.view, request.body);
       },
     },
     {

@@ -1,6 +1,8 @@
-/** RFC 4180 CSV of a report result: a header row of column names, CRLF line ends. */
-export function toCsv(columns: readonly { name: string }[], records: readonly Record<string, string | number>[]): string {
-  const cell = (value: string | number | undefined): string => {
+import type { ReportValue } from '../../domain/reports/report-service.js';
+
+/** RFC 4180 CSV of a report result: a header row of column names, CRLF line ends; booleans as true/false. */
+export function toCsv(columns: readonly { name: string }[], records: readonly Record<string, ReportValue>[]): string {
+  const cell = (value: ReportValue | undefined): string => {
     if (value === undefined) return '';
     const text = String(value);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -28,16 +28,19 @@ const resultSchema: JsonSchema = {
   required: ['records', 'columns', 'totalCount'],
 };
 
+// The list shows saved reports as stored, without validating them, so that one whose stored
+// definition no longer validates does not hide the others: `name` and `object` are then shown as
+// far as they are strings (always, for built-in and valid saved reports).
 const summarySchema: JsonSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    name: { type: 'string' },
-    object: { type: 'string' },
+    name: { type: 'string', description: "The definition's name (absent only for a saved report whose stored definition has none)" },
+    object: { type: 'string', description: "The definition's object (absent only for a saved report whose stored definition has none)" },
     builtIn: { type: 'boolean' },
     description: { type: 'string' },
   },
-  required: ['id', 'name', 'object', 'builtIn'],
+  required: ['id', 'builtIn'],
 };
 
 const detailsSchema: JsonSchema = {
@@ -79,7 +82,9 @@ export function reportRoutes(reports: ReportService): RouteSpec[] {
       description:
         'Execute a report query against Gainsight data: a built-in or saved report by `reportId`, or an ad-hoc ' +
         '`definition` (extension). `filters` narrow the rows; `limit` overrides the definition\'s; `parameters` ' +
-        'set a built-in report\'s parameters (upcoming-renewals: days). `Accept: text/csv` answers CSV.',
+        'set a built-in report\'s parameters (upcoming-renewals: days). `Accept: text/csv` answers CSV. Values follow ' +
+        'their column\'s type (booleans are true/false, in CSV too). 409 when a saved report\'s stored definition is ' +
+        'no longer valid.',
       tag: 'Reports',
       access: 'read',
       response: {
@@ -87,7 +92,8 @@ export function reportRoutes(reports: ReportService): RouteSpec[] {
         data: resultSchema,
         alternatives: { [CSV_TYPE]: { type: 'string', description: 'The same rows as CSV with a header row' } },
       },
-      errorStatuses: [400, 404, 406, 413, 415],
+      // 409: a saved report whose stored definition is no longer valid (see the report service).
+      errorStatuses: [400, 404, 406, 409, 413, 415],
       ...withBody(RunReportBodySchema, async (body, request, reply) => {
         // The route wrapper has already answered 406 when neither type is acceptable.
         const type = negotiate(request.headers.accept, [JSON_TYPE, CSV_TYPE]);
@@ -101,7 +107,9 @@ export function reportRoutes(reports: ReportService): RouteSpec[] {
       path: '/v1/reports',
       operationId: 'listReports',
       summary: 'List reports',
-      description: 'The built-in reports and the saved ones.',
+      description:
+        'The built-in reports and the saved ones. Saved ones are listed as stored, without validation: ' +
+        'one whose definition is no longer valid still shows (getting or running it answers 409).',
       tag: 'Reports',
       access: 'read',
       extension: true,
@@ -117,13 +125,15 @@ export function reportRoutes(reports: ReportService): RouteSpec[] {
       path: '/v1/reports/{reportId}',
       operationId: 'getReport',
       summary: 'Get a report definition',
-      description: 'A built-in report (its definition with default parameters, and its parameters) or a saved one.',
+      description:
+        'A built-in report (its definition with default parameters, and its parameters) or a saved one. ' +
+        '409 when a saved report\'s stored definition is no longer valid: replace it (PUT) or delete it.',
       tag: 'Reports',
       access: 'read',
       extension: true,
       parameters: [reportIdParameter],
       response: { description: 'The report', data: detailsSchema },
-      errorStatuses: [400, 404],
+      errorStatuses: [400, 404, 409],
       handler: async (request) => reports.get(reportIdOf(request)),
     },
     {

@@ -68,7 +68,7 @@ function describeField(object: ObjectDescription, field: FieldDescription): Fiel
       nillable: !field.required && !field.readOnly,
       readOnly: field.readOnly === true,
       createable: writable,
-      updateable: writable,
+      updateable: writable && !field.immutable,
       filterable: true,
       sortable: true,
       length: field.maxLength ?? (field.type === 'gsid' ? 36 : 0),

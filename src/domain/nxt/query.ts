@@ -12,8 +12,9 @@
 import { isPlainObject } from '../json.js';
 import { errors, describeValue } from '../errors.js';
 import {
-  countValues,
-  MAX_FILTER_VALUES,
+  assertFilterValues,
+  fieldKey,
+  needsNullPlacement,
   nonNullFields,
   NXT_DIALECT,
   parseFilter,
@@ -23,19 +24,27 @@ import {
 } from '../filters.js';
 import { parseLenientNumber } from '../lenient-values.js';
 import type { ObjectDescription } from '../object-model.js';
-import type { ReportColumn, ReportOrder, ReportPlan } from '../reports/definition.js';
+import type { ReportColumn, ReportOrder } from '../reports/definition.js';
+import type { RunnablePlan } from '../reports/ports.js';
+import { MAX_ORDER_BY } from '../reports/schema.js';
 
 export const DEFAULT_QUERY_LIMIT = 100;
 export const MAX_QUERY_LIMIT = 5000;
 export const MAX_QUERY_OFFSET = 1_000_000_000;
 const MAX_SELECT = 500;
-
-/** A plan with paging: what the store's runner executes. */
-export type QueryPlan = ReportPlan & { readonly offset: number; readonly countTotal: boolean };
+/**
+ * Keys of `orderBy`: the reports' limit. Names match ignoring case, so without a cap one field
+ * could be sent under thousands of spellings, each an ORDER BY term (SQLite takes at most 2000);
+ * and a sort needs few keys, since ties always end on Gsid.
+ */
+export const MAX_QUERY_ORDER_BY = MAX_ORDER_BY;
 
 export interface QueryOptions {
   readonly lookUp: (name: string) => ObjectDescription | undefined;
-  /** Count every match (`totalCount`), as the users list does with includeTotal. */
+  /**
+   * Count every match (`totalCount`), as the users list does unless includeTotal is false. False
+   * or unset: no count query runs and `totalCount` is the number of rows returned.
+   */
   readonly countTotal?: boolean;
   /** Paging by page number (users list) instead of offset. */
   readonly paging?: 'offset' | 'page';
@@ -68,22 +77,37 @@ function selectList(object: ObjectDescription, value: unknown, resolve: (path: s
   return refs;
 }
 
+/**
+ * The order keys, at most MAX_QUERY_ORDER_BY (counted as sent). Keys naming a field already
+ * ordered by under another spelling (`ARR` then `arr`) are dropped, the first one winning: a
+ * second term on the same column could never change the order.
+ */
 function orderList(value: unknown, resolve: (path: string, where: string) => FieldRef): { ref: FieldRef; direction: 'asc' | 'desc' }[] {
   if (value === undefined || value === null) return [];
   if (!isPlainObject(value)) {
     throw errors.invalidValue('orderBy', `expected an object of field -> "asc" or "desc", got ${describeValue(value)}`, value);
   }
-  return Object.entries(value).map(([path, direction]) => {
+  const entries = Object.entries(value);
+  if (entries.length > MAX_QUERY_ORDER_BY) {
+    throw errors.invalidValue('orderBy', `at most ${MAX_QUERY_ORDER_BY} fields, got ${entries.length}`);
+  }
+  const seen = new Set<string>();
+  const orders: { ref: FieldRef; direction: 'asc' | 'desc' }[] = [];
+  for (const [path, direction] of entries) {
     const lower = typeof direction === 'string' ? direction.toLowerCase() : undefined;
     if (lower !== 'asc' && lower !== 'desc') {
       throw errors.invalidValue(`orderBy.${path}`, `expected asc or desc, got ${describeValue(direction)}`, direction);
     }
-    return { ref: resolve(path, `orderBy.${path}`), direction: lower };
-  });
+    const ref = resolve(path, `orderBy.${path}`);
+    if (seen.has(fieldKey(ref))) continue;
+    seen.add(fieldKey(ref));
+    orders.push({ ref, direction: lower });
+  }
+  return orders;
 }
 
 /** Validates a query body against a view and builds the plan. Every mistake is a 400 naming the part at fault. */
-export function planQuery(object: ObjectDescription, body: unknown, options: QueryOptions): QueryPlan {
+export function planQuery(object: ObjectDescription, body: unknown, options: QueryOptions): RunnablePlan {
   const input = body === undefined || body === null ? {} : body;
   if (!isPlainObject(input)) throw errors.badRequest(`Request body must be a JSON object, not ${describeValue(input)}`);
   const resolve = (path: string, where: string) => resolveFieldRef(object, path, where, options.lookUp, NXT_DIALECT);
@@ -96,9 +120,7 @@ export function planQuery(object: ObjectDescription, body: unknown, options: Que
     if (!isPlainObject(input.where)) throw errors.invalidValue('where', `expected {conditions, expression}, got ${describeValue(input.where)}`);
     where = parseFilter(input.where, { object, lookUp: options.lookUp, where: 'where', dialect: NXT_DIALECT });
   }
-  if (countValues(where) > MAX_FILTER_VALUES) {
-    throw errors.invalidValue('where', `the conditions hold more than ${MAX_FILTER_VALUES} values in all; split the query`);
-  }
+  assertFilterValues(where, 'where', 'the conditions', 'split the query');
 
   const limit = integerParameter(input.limit, 'limit', 1, MAX_QUERY_LIMIT, DEFAULT_QUERY_LIMIT);
   const offset =
@@ -107,10 +129,6 @@ export function planQuery(object: ObjectDescription, body: unknown, options: Que
       : integerParameter(input.offset, 'offset', 0, MAX_QUERY_OFFSET, 0);
 
   const neverNull = nonNullFields(where);
-  // Own fields that always hold a value never need NULL placement (so an index can serve the
-  // order); anything reached through a lookup can be NULL when the lookup is empty.
-  const placeNulls = (ref: FieldRef) =>
-    !neverNull.has(ref.path) && !(ref.hops.length === 0 && (ref.field.required === true || ref.field.readOnly === true));
   const orders = orderList(input.orderBy, resolve);
   if (!orders.some(({ ref }) => ref.hops.length === 0 && ref.field.name === 'Gsid')) {
     orders.push({ ref: resolve('Gsid', 'orderBy'), direction: 'asc' });
@@ -119,7 +137,7 @@ export function planQuery(object: ObjectDescription, body: unknown, options: Que
     source: { kind: 'field', ref },
     type: ref.field.type,
     direction,
-    placeNulls: placeNulls(ref),
+    placeNulls: needsNullPlacement(ref, neverNull),
   }));
 
   return { object, columns, grouped: false, groupBy: [], where, orderBy, limit, offset, countTotal: options.countTotal ?? false };

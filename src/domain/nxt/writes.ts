@@ -6,9 +6,10 @@
 import { ApiError, errors, describeValue } from '../errors.js';
 import { isPlainObject } from '../json.js';
 import { parseLenientBoolean, parseLenientDate, parseLenientDateTime, parseLenientNumber } from '../lenient-values.js';
-import { matchFieldName, type FieldValues, type ObjectDescription } from '../object-model.js';
-import type { Equals, StoredRecord } from '../persistence.js';
-import { assertGsid, type RecordService } from '../record-service.js';
+import { DEFAULT_STRING_MAX_LENGTH, matchFieldName, type FieldDescription, type FieldValues, type ObjectDescription } from '../object-model.js';
+import type { Equals, StoredRecord, Transact } from '../persistence.js';
+import { assertGsid, createRecordService, type RecordService } from '../record-service.js';
+import { codePointLength, isStorableText } from '../text.js';
 import type { RecordValidator } from '../validation.js';
 import type { WriteMode } from '../schemas.js';
 
@@ -126,7 +127,7 @@ export interface NxtWriter {
   upsertPerson(body: unknown): Promise<StoredRecord>;
 }
 
-export function createNxtWriter(objects: ReadonlyMap<string, WritableObject>): NxtWriter {
+export function createNxtWriter(objects: ReadonlyMap<string, WritableObject>, transact: Transact): NxtWriter {
   const byName = (name: string) => objects.get(name)!;
 
   /** Sets the lookups that helper fields name (`CSMFirstName` + `CSMLastName` -> `Csm`). */
@@ -139,6 +140,10 @@ export function createNxtWriter(objects: ReadonlyMap<string, WritableObject>): N
         const value = record.helpers[name];
         if (value === null || value === '') continue;
         if (typeof value !== 'string') throw errors.invalidValue(name, `expected a string, got ${describeValue(value)}`, value);
+        if (!isStorableText(value)) throw errors.invalidValue(name, 'text contains a NUL character or an unpaired UTF-16 surrogate', value);
+        if (codePointLength(value) > DEFAULT_STRING_MAX_LENGTH) {
+          throw errors.valueTooLong(name, DEFAULT_STRING_MAX_LENGTH, codePointLength(value), value);
+        }
         equals[helper.match[name]!] = value;
       }
       if (Object.keys(equals).length === 0) continue;
@@ -207,11 +212,11 @@ export function createNxtWriter(objects: ReadonlyMap<string, WritableObject>): N
           if (value === undefined || value === null || value === '') {
             throw errors.requiredValue(`${where}.${key}`, `the record needs a value for the key field ${key}`);
           }
-          // Read-only keys (Gsid) select the record but are never written.
-          if (target.view.fieldByName.get(key)!.readOnly) {
-            if (key === 'Gsid') assertGsid(`${where}.Gsid`, value);
+          // Keys the client may not write (Gsid, a link's ends) select records but are never written.
+          const field = target.view.fieldByName.get(key)!;
+          if (field.readOnly || field.immutable) {
+            equals[key] = unwritableKeyValue(field, value, `${where}.${key}`);
             delete changes[key];
-            equals[key] = value as string;
           }
         }
         const validated = target.validators.patch(changes);
@@ -232,40 +237,56 @@ export function createNxtWriter(objects: ReadonlyMap<string, WritableObject>): N
       const { companies: companyList, ...personBody } = body;
       const companyIds = companyIdsOf(companyList);
       const record = normalise(people.view, personBody, 'body');
-      const email = record.values.Email;
+      // Validated before anything is looked up by it.
+      const changes = people.validators.patch(record.values);
+      const email = changes.Email;
       if (typeof email !== 'string' || email.trim() === '') throw errors.requiredValue('Email', 'people are upserted by Email, so it is required');
-      // Checked before anything is written, so an unknown company leaves no half-written person.
-      for (const [i, id] of companyIds.entries()) {
-        if ((await companies.service.findGsids({ Gsid: id }, 1)).length === 0) {
-          throw errors.unknownReference(`companies[${i}].Company_ID`, 'Company', id);
-        }
-      }
-      const upsert = async (): Promise<StoredRecord> => {
-        const [existing] = await people.service.findGsids({ Email: email }, 1);
-        if (existing) return people.service.update(existing, people.validators.patch(record.values));
-        return people.service.create(withoutNulls(people.validators.insert(record.values)));
-      };
-      let person: StoredRecord;
+      const upsert = () =>
+        // One transaction: the person and its links are written together or not at all.
+        transact(async (records) => {
+          const peopleTx = createRecordService(records(people.view));
+          const linksTx = createRecordService(records(links.view));
+          // Checked first: the database would refuse the link anyway, but not say which company.
+          for (const [i, id] of companyIds.entries()) {
+            if ((await records(companies.view).findGsids({ Gsid: id }, 1)).length === 0) {
+              throw errors.unknownReference(`companies[${i}].Company_ID`, 'Company', id);
+            }
+          }
+          const [existing] = await peopleTx.findGsids({ Email: email }, 1);
+          const person = existing
+            ? await peopleTx.update(existing, changes)
+            : await peopleTx.create(withoutNulls(people.validators.insert(record.values)));
+          for (const id of companyIds) {
+            const pair = { Company_ID: id, Person_ID: person.Gsid };
+            if ((await linksTx.findGsids(pair, 1)).length === 0) await linksTx.create(pair);
+          }
+          return person;
+        });
       try {
-        person = await upsert();
+        return await upsert();
       } catch (error) {
-        // Another request created the same person in between: update it instead.
+        // Another request created the same person or link in between: do it again, now as an update.
         if (!(error instanceof ApiError && error.statusCode === 409)) throw error;
-        person = await upsert();
+        return upsert();
       }
-      for (const id of companyIds) {
-        const pair = { Company_ID: id, Person_ID: person.Gsid };
-        if ((await links.service.findGsids(pair, 1)).length > 0) continue;
-        try {
-          await links.service.create(pair);
-        } catch (error) {
-          // Linked by a concurrent request: linking is idempotent.
-          if (!(error instanceof ApiError && error.statusCode === 409)) throw error;
-        }
-      }
-      return person;
     },
   };
+}
+
+/** The value of a key the client cannot write (Gsid, CreatedDate, a link's end), read and checked. */
+function unwritableKeyValue(field: FieldDescription, value: unknown, where: string): Exclude<FieldValues[string], null> {
+  switch (field.type) {
+    case 'gsid':
+      assertGsid(where, value);
+      return value;
+    case 'datetime': {
+      const iso = parseLenientDateTime(value);
+      if (iso === undefined) throw errors.invalidDateTime(where, value);
+      return iso;
+    }
+    default:
+      throw errors.invalidValue(where, `${field.name} cannot select records to update; use Gsid or a field you can write`);
+  }
 }
 
 /** `keys=Name` or `keys=Name,Industry` (1 to 3 fields, ANDed), by the NXT name rule. */

@@ -1,6 +1,10 @@
 import { defineObject, GSID_FIELD, TIMESTAMP_FIELDS } from '../object-model.js';
 
-/** The link between a person and a company (a person may belong to several companies). */
+/**
+ * The link between a person and a company (a person may belong to several companies). A link's
+ * ends never change: a person's seed CompanyId is always one of its links, which moving a link
+ * would silently break; delete the link and create another instead.
+ */
 export const CompanyPerson = defineObject({
   name: 'company_person',
   plural: 'company people',
@@ -10,8 +14,8 @@ export const CompanyPerson = defineObject({
   table: 'company_person',
   fields: {
     Gsid: GSID_FIELD,
-    Company_ID: { type: 'gsid', required: true, references: 'Company', onDelete: 'cascade', label: 'Company ID', description: 'The company' },
-    Person_ID: { type: 'gsid', required: true, references: 'Person', onDelete: 'cascade', label: 'Person ID', description: 'The person' },
+    Company_ID: { type: 'gsid', required: true, immutable: true, references: 'Company', onDelete: 'cascade', label: 'Company ID', description: 'The company' },
+    Person_ID: { type: 'gsid', required: true, immutable: true, references: 'Person', onDelete: 'cascade', label: 'Person ID', description: 'The person' },
     Role: { type: 'string', description: 'Role at the company' },
     Title: { type: 'string', description: 'Title at the company' },
     Active: { type: 'boolean', description: 'Whether the person is active at the company' },

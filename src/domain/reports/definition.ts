@@ -6,16 +6,18 @@
  *    "where": <filter>, "orderBy": [{"field": "totalARR", "direction": "desc"}], "limit": 10}
  *
  * Their shape is declared once, in schema.ts (ReportDefinitionSchema): request bodies are
- * checked against it before they get here, saved ones by parseDefinition. `planReport` then
- * checks what a schema cannot (the fields exist, grouping rules, aggregates fit their fields)
- * and turns the definition (plus a run's filters and limit) into a ReportPlan: resolved fields
- * and typed output columns that the store compiles to a single SQL query. Every mistake is a 400
- * that names the part of the definition at fault.
+ * checked against it before they get here, saved ones by the parser of compileDefinitionParser
+ * (compiled once per report service, with the app's one Ajv). `planReport` then checks what a
+ * schema cannot (the fields exist, grouping rules, aggregates fit their fields) and turns the
+ * definition (plus a run's filters and limit) into a ReportPlan: resolved fields and typed output
+ * columns that the store compiles to a single SQL query. Every mistake is a 400 that names the
+ * part of the definition at fault.
  */
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { errors } from '../errors.js';
 import {
-  countValues,
-  MAX_FILTER_VALUES,
+  assertFilterValues,
+  needsNullPlacement,
   nonNullFields,
   parseFilter,
   resolveFieldRef,
@@ -23,12 +25,8 @@ import {
   type Predicate,
 } from '../filters.js';
 import type { FieldType, ObjectDescription } from '../object-model.js';
-import { createAjv } from '../validation.js';
 import { compileValidator, type Validator } from '../body-validation.js';
 import { ReportDefinitionSchema, unknownObjectProblem, type AggregateFunction, type ReportDefinition } from './schema.js';
-
-// The shapes live in schema.ts; these names are what the rest of the code has always imported.
-export { AGGREGATE_FUNCTIONS, MAX_REPORT_LIMIT, type AggregateFunction, type ReportDefinition } from './schema.js';
 
 export type ColumnType = FieldType;
 
@@ -47,8 +45,8 @@ export interface ReportOrder {
   readonly type: ColumnType;
   readonly direction: 'asc' | 'desc';
   /**
-   * Whether NULLs must be placed explicitly (always last). False when the filter already
-   * excludes NULLs in this column, which lets both databases sort by an index.
+   * Whether NULLs must be placed explicitly (always last). False when the column can never be
+   * empty (filters.ts needsNullPlacement; counts), which lets both databases sort by an index.
    */
   readonly placeNulls: boolean;
 }
@@ -76,16 +74,20 @@ export interface PlanContext {
   readonly at?: string;
 }
 
-let validateDefinition: Validator<ReportDefinition> | undefined;
+/**
+ * Checks a definition that did not come through a validated request body (a saved one, read back
+ * from the database) against ReportDefinitionSchema: the same shape the routes enforce. `at`
+ * names it in messages (`report weekly.fields`).
+ */
+export type DefinitionParser = (input: unknown, at?: string) => ReportDefinition;
 
 /**
- * A definition that did not come through a validated request body (a saved one, read back from
- * the database), checked with the validator compiled from ReportDefinitionSchema: the same shape
- * the routes enforce. `at` names it in messages (`report weekly.fields`).
+ * Compiles the definition parser with the given Ajv (the app's one instance: the report service
+ * compiles it once, when it is created).
  */
-export function parseDefinition(input: unknown, at = 'definition'): ReportDefinition {
-  validateDefinition ??= compileValidator<ReportDefinition>(createAjv(), ReportDefinitionSchema);
-  return validateDefinition(input, at);
+export function compileDefinitionParser(ajv: Ajv2020): DefinitionParser {
+  const validate: Validator<ReportDefinition> = compileValidator<ReportDefinition>(ajv, ReportDefinitionSchema);
+  return (input, at = 'definition') => validate(input, at);
 }
 
 const NUMERIC: readonly FieldType[] = ['number', 'integer'];
@@ -147,16 +149,11 @@ export function planReport(definition: ReportDefinition, context: PlanContext): 
   const runtimeWhere = parseFilter(context.filters, { object, lookUp: context.lookUp, where: 'filters' });
   const parts = [definitionWhere, runtimeWhere].filter((p): p is Predicate => p !== undefined);
   const where: Predicate | undefined = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { kind: 'and', operands: parts };
-  if (countValues(where) > MAX_FILTER_VALUES) {
-    throw errors.invalidValue('filters', `the filters hold more than ${MAX_FILTER_VALUES} values in all; narrow them or split the report`);
-  }
+  assertFilterValues(where, 'filters', 'the filters', 'narrow them or split the report');
   const neverNull = nonNullFields(where);
-  // Own fields that always hold a value (Gsid, timestamps, required fields) never need NULL
-  // placement; a field reached through a reference can be NULL when the reference is empty.
-  const alwaysSet = (ref: FieldRef) => ref.hops.length === 0 && (ref.field.required === true || ref.field.readOnly === true);
+  // Counts are never NULL; a field column follows the one NULL-placement rule of every sort.
   const placeNulls = (source: ColumnSource) =>
-    !(source.kind === 'field' && (neverNull.has(source.ref.path) || alwaysSet(source.ref))) &&
-    !(source.kind === 'aggregate' && source.fn === 'count');
+    source.kind === 'field' ? needsNullPlacement(source.ref, neverNull) : source.fn !== 'count';
 
   const orderBy: ReportOrder[] = (definition.orderBy ?? []).map((order, i) => {
     const column = columns.find((c) => c.name === order.field);

@@ -3,8 +3,9 @@
  * report definition, the body of `POST /v1/reports`, and a built-in report's parameters. Each
  * object here is at the same time
  *
- * - the validator that runs: registerRoutes compiles the route bodies from it, parseDefinition
- *   (saved definitions read back from the database) compiles the definition from it;
+ * - the validator that runs: registerRoutes compiles the route bodies from it, the report service
+ *   (compileDefinitionParser, for saved definitions read back from the database) the definition,
+ *   both with the app's one Ajv;
  * - the TypeScript type the code works with (`Static<typeof ...>` below);
  * - the schema of the served OpenAPI document.
  *

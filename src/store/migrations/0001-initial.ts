@@ -2,9 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { ColumnTypes } from '../database.js';
 
 /**
- * The seed objects, access keys and server metadata. Migrations are frozen history, never
- * edited. Fields and objects added since need no migration: tables follow the object
- * descriptions (object-tables.ts), which add what this created without.
+ * The seed objects, access keys and server metadata. Migrations are frozen history: a later
+ * field is a later migration, never an edit here.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, t: ColumnTypes): Promise<void> {

@@ -6,7 +6,11 @@ import * as events from './0003-events.js';
 
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
 
-/** Every migration in order; the name is the key recorded in the migration table. */
+/**
+ * Every migration in order; the name is the key recorded in the migration table. Migrations are
+ * frozen history. Tables of the registered objects need none since 0002: their columns and
+ * indexes follow the descriptions (object-tables.ts), which add what the first migration lacks.
+ */
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-initial': initial,
   '0002-reports': reports,
