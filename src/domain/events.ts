@@ -7,14 +7,19 @@ import { isStorableText } from './text.js';
  * Events that clients post to Gainsight's event manager (RudderStack's track call). The server
  * keeps them so an integration test can read back what its calls delivered.
  */
-export interface StoredEvent {
-  readonly eventId: string;
+/** An event as the client posted it: its identity (from headers) and its properties (the body). */
+export interface PostedEvent {
   readonly topicName: string;
   readonly eventName: string;
   readonly eventVersion: string;
   readonly tenantId: string;
   readonly contractId: string | null;
   readonly properties: unknown;
+}
+
+/** A posted event as kept: with its id and the time it arrived. */
+export interface StoredEvent extends PostedEvent {
+  readonly eventId: string;
   readonly receivedDate: string;
 }
 
@@ -29,16 +34,6 @@ export interface EventRepository {
   insert(event: StoredEvent): Promise<void>;
   /** Oldest first, with the number of matching events over all pages. */
   list(query: EventQuery): Promise<{ records: StoredEvent[]; totalCount: number }>;
-}
-
-/** An event as the client posted it: its identity (from headers) and its properties (the body). */
-export interface PostedEvent {
-  readonly topicName: string;
-  readonly eventName: string;
-  readonly eventVersion: string;
-  readonly tenantId: string;
-  readonly contractId: string | null;
-  readonly properties: unknown;
 }
 
 export interface EventService {
