@@ -241,9 +241,25 @@ export function defineObject(definition: ObjectDefinition): ObjectDescription {
       dataType: spec.dataType ?? DATA_TYPES[spec.type],
     }),
   );
+  assertIdentifiers(definition, fields);
   const object = assemble(definition, fields, undefined, undefined);
   definitions.set(object, definition);
   return object;
+}
+
+/**
+ * PostgreSQL cuts identifiers at 63 bytes, silently: a longer table, column or field name (field
+ * names are select aliases) would lose its values. Such a description is refused where it is made.
+ */
+export const MAX_IDENTIFIER_BYTES = 63;
+
+function assertIdentifiers(definition: ObjectDefinition, fields: readonly FieldDescription[]): void {
+  const names = [
+    definition.table,
+    ...fields.flatMap((field) => [field.name, field.column + (field.uniqueIgnoringCase ? '_key' : ''), typeof field.nxt === 'string' ? field.nxt : '']),
+  ];
+  const tooLong = names.find((name) => Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES);
+  if (tooLong) throw new Error(`${definition.name}: ${JSON.stringify(tooLong)} is longer than ${MAX_IDENTIFIER_BYTES} bytes, which PostgreSQL cannot hold as a name`);
 }
 
 /** The object as one surface shows it: that surface's fields, under that surface's names. */

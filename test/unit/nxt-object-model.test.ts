@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defineObject, matchFieldName, toLabel, toSnakeCase, viewOf } from '../../src/domain/object-model.js';
-import { Company, CompanyPerson, GsUser, Person } from '../../src/domain/objects/index.js';
+import { Company, CompanyPerson, GsUser, Person, registry } from '../../src/domain/objects/index.js';
 import { loadSeedSpec } from '../../src/spec.js';
 
 const seedSchemas = (loadSeedSpec() as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } }).components
@@ -147,5 +147,28 @@ describe('toLabel and toSnakeCase', () => {
     for (const object of [Company, Person, CompanyPerson, GsUser]) {
       for (const field of object.fields) expect(field.column, `${object.name}.${field.name}`).toBe(toSnakeCase(field.key));
     }
+  });
+});
+
+describe('descriptions the store could not hold are refused where they are made', () => {
+  it('a field name over 63 bytes (PostgreSQL would cut it)', () => {
+    expect(() =>
+      defineObject({ name: 'Long', plural: 'longs', description: 'x', table: 'long', fields: { ['F'.repeat(64)]: { type: 'string', description: 'x' } } }),
+    ).toThrow(/longer than 63 bytes/);
+    expect(() => defineObject({ name: 'Fine', plural: 'fines', description: 'x', table: 'fine', fields: { ['F'.repeat(63)]: { type: 'string', description: 'x' } } })).not.toThrow();
+  });
+
+  it('a lookup to an object registered later, and a name registered twice', () => {
+    const target = defineObject({ name: 'Target', plural: 't', description: 'x', table: 'target', fields: { Gsid: { type: 'gsid', description: 'x' } } });
+    const source = defineObject({
+      name: 'Source',
+      plural: 's',
+      description: 'x',
+      table: 'source',
+      fields: { Gsid: { type: 'gsid', description: 'x' }, T: { type: 'gsid', references: 'Target', description: 'x' } },
+    });
+    expect(() => registry([source, target])).toThrow(/must be registered before Source/);
+    expect([...registry([target, source]).keys()]).toEqual(['Target', 'Source']);
+    expect(() => registry([target, target])).toThrow(/registered twice/);
   });
 });

@@ -15,9 +15,24 @@ export { Company, CompanyPerson, GsUser, Person };
  * Every object the server stores, by registry name, in dependency order (an object comes after
  * the objects its lookups point at, except for lookups to itself).
  */
-export const objects: ReadonlyMap<string, ObjectDescription> = new Map<string, ObjectDescription>(
-  [GsUser, Company, Person, CompanyPerson].map((object) => [object.name, object]),
-);
+export const objects: ReadonlyMap<string, ObjectDescription> = registry([GsUser, Company, Person, CompanyPerson]);
+
+/** The registry, checked: unique names, and lookups only to objects listed before (or to themselves). */
+export function registry(list: readonly ObjectDescription[]): ReadonlyMap<string, ObjectDescription> {
+  const map = new Map<string, ObjectDescription>();
+  for (const object of list) {
+    if ([...map.keys()].some((name) => name.toLowerCase() === object.name.toLowerCase())) {
+      throw new Error(`Object ${object.name} is registered twice (names are matched ignoring case)`);
+    }
+    for (const field of object.fields) {
+      if (field.references && field.references !== object.name && !map.has(field.references)) {
+        throw new Error(`${object.name}.${field.name} looks up ${field.references}, which must be registered before ${object.name}`);
+      }
+    }
+    map.set(object.name, object);
+  }
+  return map;
+}
 
 const byLowerName = new Map([...objects.values()].map((object) => [object.name.toLowerCase(), object]));
 
