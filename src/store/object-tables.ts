@@ -115,6 +115,11 @@ export async function syncObjectTables(database: Database, catalog: ObjectCatalo
                 )
                 .execute();
               created.push(`column ${object.table}.${column}`);
+              // A field made unique ignoring case later: its key column starts from the values the
+              // rows hold (two rows equal ignoring case then fail the unique index, loudly, at start).
+              if (column !== field.column) {
+                await sql`update ${sql.table(object.table)} set ${sql.ref(column)} = lower(${sql.ref(field.column)})`.execute(db);
+              }
             }
           }
         }

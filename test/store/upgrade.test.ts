@@ -7,7 +7,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { Company, CompanyPerson, Person } from '../../src/domain/objects/index.js';
 import { migrateToLatest } from '../../src/store/migrations/index.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import { defineObject } from '../../src/domain/object-model.js';
+import { createStore, openStore, type Store } from '../../src/store/store.js';
 import { describeEachBackend } from '../helpers/backends.js';
 
 describeEachBackend('upgrade of an existing database', (backend) => {
@@ -43,5 +44,38 @@ describeEachBackend('upgrade of an existing database', (backend) => {
     expect(await store.records(Person).get(person(3))).toMatchObject({ FirstName: 'P3' });
     // A second start finds nothing to do.
     expect((await store.migrate()).applied).toEqual([]);
+  });
+});
+
+describeEachBackend('a field made unique ignoring case later', (backend) => {
+  it('fills its key column from the stored values, so the rule holds for old rows too', async () => {
+    const url = await backend.newDatabaseUrl();
+    const before = defineObject({
+      name: 'Member',
+      plural: 'members',
+      description: 'x',
+      table: 'member',
+      fields: { Gsid: { type: 'gsid', readOnly: true, description: 'x' }, Handle: { type: 'string', description: 'x' } },
+    });
+    const after = defineObject({
+      name: 'Member',
+      plural: 'members',
+      description: 'x',
+      table: 'member',
+      fields: { Gsid: { type: 'gsid', readOnly: true, description: 'x' }, Handle: { type: 'string', uniqueIgnoringCase: true, description: 'x' } },
+    });
+    const catalog = (object: typeof before) => ({ all: [object], lookUp: (name: string) => (name === object.name ? object : undefined) });
+    const first = await openStore({ url, sqliteSynchronous: 'normal', catalog: catalog(before) });
+    try {
+      await first.migrate();
+      await first.records(before).insert({ Gsid: 'M'.repeat(36), Handle: 'MiXeD' });
+      // The same database under the new description (a second store over the same connection).
+      const upgraded = createStore(first.database, catalog(after));
+      expect((await upgraded.migrate()).applied).toContain('column member.handle_key');
+      expect(await upgraded.records(after).findGsids({ Handle: 'mixed' }, 2)).toEqual(['M'.repeat(36)]);
+    } finally {
+      await first.close();
+      await backend.dispose(url);
+    }
   });
 });
