@@ -1,7 +1,7 @@
 /**
  * Request rate of the real server against a bare node:http server that sends the same bytes,
- * in the same run, on the same machine: the ratio is what DESIGN.md's goal is stated in
- * (GET by id at half the bare rate, a page of 25 at a third). The server and the baseline each
+ * in the same run, on the same machine: the ratio is what the project's goal is stated in
+ * (README, Performance: GET by id at half the bare rate, a page of 25 at a third). The server and the baseline each
  * run pinned to CPU 0, wrk to CPU 1.
  *
  *   npm run build && npm run bench:http -- --duration 10 --rounds 3

@@ -24,17 +24,9 @@ import {
 import { registerRoutes, withBody, type RouteSpec } from '../../src/server/route-spec.js';
 import { createTestApp, expectError, type TestApp } from '../helpers/app.js';
 import { describeEachBackend } from '../helpers/backends.js';
+import { thrown } from '../helpers/thrown.js';
 
 /** The ApiError a call throws (fails the test if it throws something else, or nothing). */
-function thrown(call: () => unknown): ApiError {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected an ApiError, nothing was thrown');
-}
 
 const item = {
   type: 'object',

@@ -3,7 +3,6 @@
  * reports' dialect (`CompanyId.Name`, strict JSON values).
  */
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/domain/errors.js';
 import {
   NXT_DIALECT,
   REPORT_DIALECT,
@@ -14,6 +13,7 @@ import {
 } from '../../src/domain/filters.js';
 import { viewOf, type ObjectDescription } from '../../src/domain/object-model.js';
 import { Company, CompanyPerson, GsUser, Person, surfaceLookUp } from '../../src/domain/objects/index.js';
+import { thrown } from '../helpers/thrown.js';
 
 const nxtLookUp = surfaceLookUp('nxt');
 const reportLookUp = surfaceLookUp(undefined);
@@ -21,15 +21,6 @@ const nxtCompany = viewOf(Company, 'nxt');
 const nxtLink = viewOf(CompanyPerson, 'nxt');
 const nxtUser = viewOf(GsUser, 'nxt');
 
-function thrown(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApiError, nothing was thrown');
-}
 
 const nxt = (object: ObjectDescription, path: string) => resolveFieldRef(object, path, 'where', nxtLookUp, NXT_DIALECT);
 const report = (object: ObjectDescription, path: string) => resolveFieldRef(object, path, 'where', reportLookUp, REPORT_DIALECT);

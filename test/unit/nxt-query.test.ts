@@ -3,7 +3,6 @@
  * turned into a plan, with no database.
  */
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/domain/errors.js';
 import {
   DEFAULT_QUERY_LIMIT,
   MAX_QUERY_LIMIT,
@@ -17,21 +16,13 @@ import { MAX_ORDER_BY } from '../../src/domain/reports/schema.js';
 import { viewOf } from '../../src/domain/object-model.js';
 import { Company, GsUser, surfaceLookUp } from '../../src/domain/objects/index.js';
 import type { ReportOrder } from '../../src/domain/reports/definition.js';
+import { thrown } from '../helpers/thrown.js';
 
 const company = viewOf(Company, 'nxt');
 const users = viewOf(GsUser, 'nxt');
 const options: QueryOptions = { lookUp: surfaceLookUp('nxt') };
 const plan = (body: unknown, extra: Partial<QueryOptions> = {}) => planQuery(company, body, { ...options, ...extra });
 
-function thrown(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApiError, nothing was thrown');
-}
 
 function orderOf(order: ReportOrder): [string, string] {
   if (order.source.kind !== 'field') throw new Error('expected a field order');

@@ -5,16 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, errors } from '../../src/domain/errors.js';
 import { MAX_BATCH_RECORDS, batchError, recordsOf } from '../../src/domain/nxt/writes.js';
+import { thrown } from '../helpers/thrown.js';
 
-function thrown(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApiError, nothing was thrown');
-}
 
 describe('batchError', () => {
   it('carries every problem in data, and the first as the envelope code and text', () => {

@@ -23,19 +23,11 @@ import { createReportService, reportValue } from '../../src/domain/reports/repor
 import { ReportDefinitionSchema, RunReportBodySchema, type ReportDefinition } from '../../src/domain/reports/schema.js';
 import { compileValidator } from '../../src/domain/body-validation.js';
 import { createAjv } from '../../src/domain/validation.js';
+import { thrown } from '../helpers/thrown.js';
 
 const lookUp = surfaceLookUp(undefined);
 const nxtLookUp = surfaceLookUp('nxt');
 
-function thrown(call: () => unknown): ApiError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApiError, nothing was thrown');
-}
 
 async function rejected(promise: Promise<unknown>): Promise<ApiError> {
   try {

@@ -1,4 +1,4 @@
-import { recordRoutes } from '../shared/record-routes.js';
+import { recordRoutes } from '../common/record-routes.js';
 import type { ApiContext } from '../context.js';
 import type { RouteSpec } from '../../server/route-spec.js';
 

@@ -4,7 +4,7 @@
  */
 import { assertGsid } from '../../domain/record-service.js';
 import type { RouteSpec } from '../../server/route-spec.js';
-import type { Query } from '../shared/query.js';
+import type { Query } from '../common/query.js';
 import type { ApiContext } from '../context.js';
 import {
   batchRequestSchema,

@@ -8,7 +8,7 @@ import { errors } from '../../domain/errors.js';
 import { integerParameter } from '../../domain/nxt/query.js';
 import type { JsonSchema } from '../../domain/schemas.js';
 import type { RouteSpec } from '../../server/route-spec.js';
-import { singleParam, type Query } from '../shared/query.js';
+import { singleParam, type Query } from '../common/query.js';
 import type { ApiContext } from '../context.js';
 
 const TAG = 'NXT events';
