@@ -2,13 +2,15 @@
  * Configuration from the environment and command-line flags (flags win). Anything unsupported
  * fails at start with a message naming the setting, never later at request time.
  */
-import type { DateFormat } from './domain/nxt/present.js';
+import type { DateFormat, PicklistValues } from './domain/nxt/present.js';
 import type { SqliteSynchronous } from './store/sqlite.js';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/gainsight.db';
 
 export interface DatabaseConfig {
   readonly databaseUrl: string;
+  /** The tenant's schema file (custom objects and fields), if any. */
+  readonly schemaFile?: string;
   readonly poolSize: number;
   readonly statementTimeoutMs: number;
   readonly sqliteSynchronous: SqliteSynchronous;
@@ -22,6 +24,8 @@ export interface ServeConfig extends DatabaseConfig {
   readonly demo: boolean;
   /** How the NXT surface writes DATE and DATETIME values. */
   readonly nxtDateFormat: DateFormat;
+  /** How the NXT surface reads picklist values: their labels, or their Gsids as Gainsight does. */
+  readonly picklistValues: PicklistValues;
 }
 
 /** Flag values as commander hands them over (strings, booleans, or absent). */
@@ -35,6 +39,8 @@ export interface ConfigFlags {
   readonly sqliteSynchronous?: string;
   readonly demo?: boolean;
   readonly nxtDateFormat?: string;
+  readonly schema?: string;
+  readonly picklistValues?: string;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +64,7 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = 
   }
   return {
     databaseUrl: flags.db ?? (env.DATABASE_URL || DEFAULT_DATABASE_URL),
+    schemaFile: flags.schema ?? (env.GS_SCHEMA || undefined),
     poolSize: integerSetting('DB_POOL_SIZE (--pool-size)', flags.poolSize ?? env.DB_POOL_SIZE, 10, 1, 1000),
     statementTimeoutMs: integerSetting(
       'DB_STATEMENT_TIMEOUT_MS (--statement-timeout)',
@@ -80,6 +87,10 @@ export function loadServeConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {})
   if (nxtDateFormat !== 'iso' && nxtDateFormat !== 'epoch') {
     throw new ConfigError(`GS_NXT_DATE_FORMAT (--nxt-date-format) must be iso or epoch, got ${JSON.stringify(nxtDateFormat)}`);
   }
+  const picklistValues = (flags.picklistValues ?? env.GS_PICKLIST_VALUES ?? 'label').toLowerCase();
+  if (picklistValues !== 'label' && picklistValues !== 'gsid') {
+    throw new ConfigError(`GS_PICKLIST_VALUES (--picklist-values) must be label or gsid, got ${JSON.stringify(picklistValues)}`);
+  }
   return {
     ...loadDatabaseConfig(env, flags),
     host: flags.host ?? (env.HOST || '127.0.0.1'),
@@ -88,5 +99,6 @@ export function loadServeConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {})
     logLevel,
     demo: flags.demo ?? false,
     nxtDateFormat,
+    picklistValues,
   };
 }

@@ -7,18 +7,18 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { AccessKeyService } from '../domain/access-keys.js';
 import { viewOf, type ObjectDescription, type Surface } from '../domain/object-model.js';
-import { Company, Person, objects, surfaceLookUp } from '../domain/objects/index.js';
 import { createReportService, type ReportService } from '../domain/reports/report-service.js';
 import { createRecordService } from '../domain/record-service.js';
 import { inputSchema, recordSchema, type JsonSchema } from '../domain/schemas.js';
 import { compileRecordValidators, createAjv } from '../domain/validation.js';
+import type { ObjectRegistry } from '../domain/registry.js';
 import type { Store } from '../store/store.js';
 import { createEventService, type EventService } from '../domain/events.js';
-import type { DateFormat } from '../domain/nxt/present.js';
+import type { DateFormat, PicklistValues } from '../domain/nxt/present.js';
 import { createNxtReader, type NxtReader } from '../domain/nxt/reads.js';
 import { createNxtWriter, type NxtWriter, type WritableObject } from '../domain/nxt/writes.js';
 
-export type { DateFormat };
+export type { DateFormat, PicklistValues };
 
 export interface ObjectSchemas extends Record<'create' | 'replace' | 'patch', JsonSchema> {
   readonly record: JsonSchema;
@@ -35,6 +35,8 @@ export interface ApiContext {
   /** The one Ajv instance: record validators and every route's request-body schema compile here. */
   readonly ajv: Ajv2020;
   readonly store: Store;
+  /** Every object served: built-in, standard and the tenant's. */
+  readonly registry: ObjectRegistry;
   readonly accessKeys: AccessKeyService;
   /** The seed surface's objects (`/v1/companies`, `/v1/people`). */
   readonly seed: { readonly Company: SeedObject; readonly Person: SeedObject };
@@ -51,6 +53,7 @@ export interface ApiContext {
 
 export interface ApiContextOptions {
   readonly nxtDateFormat?: DateFormat;
+  readonly picklistValues?: PicklistValues;
 }
 
 export function createApiContext(store: Store, accessKeys: AccessKeyService, options: ApiContextOptions = {}): ApiContext {
@@ -72,26 +75,29 @@ export function createApiContext(store: Store, accessKeys: AccessKeyService, opt
     const input = inputSchema(served.view, 'create');
     return { ...served, schemas: { record: recordSchema(served.view), create: input, replace: input, patch: inputSchema(served.view, 'patch') } };
   };
-  const seed = { Company: seedObject(Company), Person: seedObject(Person) };
-  const nxt = new Map([...objects.values()].map((object) => [object.name, serve(object, 'nxt')]));
+  const { registry } = store;
+  const seed = { Company: seedObject(registry.lookUp('Company')!), Person: seedObject(registry.lookUp('Person')!) };
+  const nxt = new Map(registry.all.map((object) => [object.name, serve(object, 'nxt')]));
 
   return {
     ajv,
     store,
+    registry,
     accessKeys,
     seed,
     nxt,
     reader: createNxtReader({
       run: (plan) => store.reportRunner.run(plan),
-      lookUp: surfaceLookUp('nxt'),
-      dateFormat: options.nxtDateFormat ?? 'iso',
+      lookUp: registry.surfaceLookUp('nxt'),
+      format: { dateFormat: options.nxtDateFormat ?? 'iso', picklistValues: options.picklistValues ?? 'label' },
     }),
     writer: createNxtWriter(nxt, store.transaction),
     events: createEventService(store.events),
     reports: createReportService({
       repository: store.reports,
       runner: store.reportRunner,
-      lookUp: surfaceLookUp(undefined),
+      lookUp: registry.surfaceLookUp(undefined),
+      objectNames: registry.names,
       ajv,
     }),
     components: {

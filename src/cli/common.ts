@@ -1,5 +1,6 @@
 /** Shared plumbing of the CLI commands: opening the configured store, failing in one line. */
 import { loadDatabaseConfig, type ConfigFlags } from '../config.js';
+import { loadTenantSchema } from '../schema/files.js';
 import { openStore, type Store } from '../store/store.js';
 
 /** An error whose message is meant for the user as is: printed in one line, exit code 1. */
@@ -9,12 +10,15 @@ export class CliError extends Error {
 
 export const databaseOptionHelp = {
   db: ['--db <url>', 'database URL (env DATABASE_URL; default sqlite:./data/gainsight.db)'],
+  schema: ['--schema <file>', 'schema file with custom objects and fields (env GS_SCHEMA)'],
 } as const;
 
 /** Opens the store named by --db / DATABASE_URL, runs `work`, and always closes the store. */
 export async function withStore<T>(flags: ConfigFlags, work: (store: Store) => Promise<T>): Promise<T> {
   const config = loadDatabaseConfig(process.env, flags);
-  const store = await openStore({ url: config.databaseUrl, ...config });
+  // A bad schema file stops the command here, before the database is touched.
+  const schema = loadTenantSchema(config.schemaFile);
+  const store = await openStore({ url: config.databaseUrl, ...config, schema });
   try {
     return await work(store);
   } finally {

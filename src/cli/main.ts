@@ -6,9 +6,11 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { packageVersion } from '../spec.js';
+import { SchemaFileError } from '../schema/files.js';
 import { CliError } from './common.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerSchemaCommand } from './commands/schema.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerServeCommand } from './commands/serve.js';
 
@@ -21,11 +23,12 @@ registerServeCommand(program);
 registerKeysCommand(program);
 registerSeedCommand(program);
 registerMigrateCommand(program);
+registerSchemaCommand(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const known = error instanceof CliError || error instanceof ConfigError;
+  const known = error instanceof CliError || error instanceof ConfigError || error instanceof SchemaFileError;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`gainsight-api: ${message}\n`);
   if (!known && process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`);

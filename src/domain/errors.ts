@@ -122,6 +122,7 @@ export const errors = {
   notFound: (objectName: string, id: string) =>
     new ApiError(404, ErrorCodes.notFound, `No ${objectName} record matches Gsid ${id}`),
   notFoundReport: (id: string) => new ApiError(404, ErrorCodes.notFound, `No report with id ${describeValue(id)}`),
+  notFoundDropdown: (id: string) => new ApiError(404, ErrorCodes.notFound, `No dropdown category with Gsid ${describeValue(id)}`),
   /** A batch update whose criteria select nothing (the NXT surface's "create or update" relies on it). */
   noEntityMatches: (where: string) =>
     new ApiError(404, ErrorCodes.notFound, `No entity matches the given criteria (${where})`, {}, where),

@@ -16,7 +16,7 @@ import { isPlainObject } from './json.js';
 import { isCalendarDate, isDateTime } from './dates.js';
 import { errors, describeValue } from './errors.js';
 import type { FieldDescription, ObjectDescription } from './object-model.js';
-import { isTextType, matchFieldName, MAX_INTEGER } from './object-model.js';
+import { findPicklistOption, isTextType, matchFieldName, MAX_INTEGER, MULTISELECT_SEPARATOR } from './object-model.js';
 import { parseLenientDate, parseLenientDateTime, parseLenientNumber, parseLenientBoolean } from './lenient-values.js';
 import { isStorableText } from './text.js';
 import { isGsid } from './gsid.js';
@@ -174,6 +174,14 @@ function checkScalar(ref: FieldRef, value: unknown, where: string, dialect: Dial
       if (typeof value !== 'string') throw bad('a string');
       // Stored text never holds these, so they could never match (and PostgreSQL rejects NUL).
       if (!isStorableText(value)) throw errors.invalidValue(where, 'text contains a NUL character or an unpaired UTF-16 surrogate');
+      // A picklist stores labels; a client that reads Gsids (--picklist-values gsid) filters by them.
+      if (field.options && field.dataType === 'MULTISELECTDROPDOWNLIST') {
+        return value
+          .split(MULTISELECT_SEPARATOR)
+          .map((part) => findPicklistOption(field, part)?.label ?? part)
+          .join(MULTISELECT_SEPARATOR);
+      }
+      if (field.options) return findPicklistOption(field, value)?.label ?? value;
       return value;
   }
 }

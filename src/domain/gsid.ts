@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 /**
  * Gsids are 36 upper-case letters and digits, like real Gainsight ids. The first 9 characters
@@ -77,5 +77,16 @@ export function newGsid(now: number = Date.now()): string {
 export function seededGsid(now: number, nextIndex: IndexSource): string {
   let id = timePart(now);
   for (let i = 0; i < RANDOM_LENGTH; i++) id += ALPHABET[nextIndex()];
+  return id;
+}
+
+/**
+ * A Gsid derived from a text (sha256), the same on every node and every run: the ids of things
+ * a schema declares (picklist options, dropdown categories) must not change between starts.
+ */
+export function derivedGsid(text: string): string {
+  const digest = createHash('sha256').update(text).digest();
+  let id = '';
+  for (let i = 0; id.length < GSID_LENGTH; i++) id += ALPHABET[digest[i % digest.length]! % 36];
   return id;
 }

@@ -27,7 +27,9 @@ export type DataType =
   | 'PERCENTAGE'
   | 'DATE'
   | 'DATETIME'
-  | 'BOOLEAN';
+  | 'BOOLEAN'
+  | 'PICKLIST'
+  | 'MULTISELECTDROPDOWNLIST';
 
 export type Surface = 'seed' | 'nxt';
 
@@ -57,6 +59,19 @@ export interface FieldSpec {
   readonly onDelete?: OnDelete;
   /** Unique among all records of the object, compared case-insensitively. */
   readonly uniqueIgnoringCase?: boolean;
+  /** Unique among all records of the object, compared exactly (numbers, dates, Gsids). */
+  readonly unique?: boolean;
+  /**
+   * A picklist's options (dataType PICKLIST or MULTISELECTDROPDOWNLIST). The value stored is the
+   * option's label; a multi-select stores its labels joined with `;`.
+   */
+  readonly options?: readonly PicklistOption[];
+  /** The picklist's dropdown category (`GET /v1/meta/services/dropdowns/{categoryId}`). */
+  readonly categoryId?: string;
+  /** Decimal places describe reports for a number (default: 2 for CURRENCY/PERCENTAGE, 4 otherwise). */
+  readonly decimalPlaces?: number;
+  /** A tenant's own field (declared in a schema file), not one the server or the package defines. */
+  readonly custom?: boolean;
   /** Storage column; derived from the field name (snake_case) when absent. */
   readonly column?: string;
   /** False: not on the seed surface (fields the seed spec does not have). */
@@ -71,6 +86,15 @@ export interface FieldSpec {
    */
   readonly links?: { readonly object: string; readonly self: string; readonly target: string };
 }
+
+/** One option of a picklist: its label (what is stored and shown) and its Gsid. */
+export interface PicklistOption {
+  readonly label: string;
+  readonly gsid: string;
+}
+
+/** Separator of a multi-select's labels in its stored value (`Gold;Silver`). */
+export const MULTISELECT_SEPARATOR = ';';
 
 /** The fields every object has: its id first, the server's timestamps last. */
 export const GSID_FIELD: FieldSpec = { type: 'gsid', readOnly: true, description: 'Gainsight unique identifier', label: 'GSID' };
@@ -262,6 +286,15 @@ function assertIdentifiers(definition: ObjectDefinition, fields: readonly FieldD
   if (tooLong) throw new Error(`${definition.name}: ${JSON.stringify(tooLong)} is longer than ${MAX_IDENTIFIER_BYTES} bytes, which PostgreSQL cannot hold as a name`);
 }
 
+/**
+ * The object with more fields (a tenant's custom fields): the same definition (views, indexes,
+ * helper lookups) with `fields` added after the object's own.
+ */
+export function extendObject(object: ObjectDescription, fields: Record<string, FieldSpec>): ObjectDescription {
+  const definition = definitions.get(object.canonical)!;
+  return defineObject({ ...definition, fields: { ...definition.fields, ...fields } });
+}
+
 /** The object as one surface shows it: that surface's fields, under that surface's names. */
 export function viewOf(object: ObjectDescription, surface: Surface): ObjectDescription {
   const canonical = object.canonical;
@@ -308,4 +341,10 @@ export function matchFieldName(object: ObjectDescription, name: string): FieldDe
   const lower = name.toLowerCase();
   const candidates = object.fields.filter((field) => field.name.toLowerCase() === lower);
   return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+/** The option a picklist value names: by its Gsid, or by its label ignoring case. */
+export function findPicklistOption(field: Pick<FieldSpec, 'options'>, value: string): PicklistOption | undefined {
+  const lower = value.trim().toLowerCase();
+  return field.options?.find((option) => option.gsid === value.trim() || option.label.toLowerCase() === lower);
 }

@@ -22,6 +22,11 @@ export function fieldSchema(field: FieldDescription): JsonSchema {
       Object.assign(schema, { type: 'string', pattern: GSID_PATTERN.source });
       break;
     case 'string':
+      if (field.dataType === 'MULTISELECTDROPDOWNLIST') {
+        // Labels (or option Gsids) as an array, or joined with `;`; stored joined with `;`.
+        Object.assign(schema, { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: field.options?.length ?? 0 }] });
+        break;
+      }
       Object.assign(schema, { type: 'string' });
       if (field.required) Object.assign(schema, { minLength: 1, pattern: '\\S' });
       break;
@@ -44,7 +49,11 @@ export function fieldSchema(field: FieldDescription): JsonSchema {
       Object.assign(schema, { type: 'boolean' });
       break;
   }
-  if (field.maxLength !== undefined) schema.maxLength = field.maxLength;
+  if (field.options) {
+    const labels = field.options.map((option) => option.label);
+    schema.description = `${field.description}. One of: ${labels.slice(0, 50).join(', ')}${labels.length > 50 ? ', ...' : ''} (a label, or the option's Gsid)`;
+  }
+  if (field.maxLength !== undefined && field.dataType !== 'MULTISELECTDROPDOWNLIST') schema.maxLength = field.maxLength;
   if (field.minimum !== undefined) schema.minimum = field.minimum;
   if (field.maximum !== undefined) schema.maximum = field.maximum;
   if (field.readOnly) schema.readOnly = true;
@@ -69,7 +78,10 @@ export function inputSchema(object: ObjectDescription, mode: WriteMode): JsonSch
     const schema = fieldSchema(field);
     delete schema.readOnly;
     // In a merge patch `null` clears a field; required fields can never be cleared.
-    if ((mode === 'patch' || mode === 'insert') && !field.required) schema.type = [schema.type as string, 'null'];
+    if ((mode === 'patch' || mode === 'insert') && !field.required) {
+      if (schema.anyOf) schema.anyOf = [...(schema.anyOf as JsonSchema[]), { type: 'null' }];
+      else schema.type = [schema.type as string, 'null'];
+    }
     properties[field.name] = schema;
   }
   const required = mode === 'patch' ? [] : object.writableFields.filter((f) => f.required && f.name in properties).map((f) => f.name);

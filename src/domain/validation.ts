@@ -8,7 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import { isCalendarDate, isDateTime } from './dates.js';
 import { ApiError, errors, describeValue } from './errors.js';
 import type { FieldDescription, FieldValues, ObjectDescription } from './object-model.js';
-import { suggestField } from './object-model.js';
+import { findPicklistOption, MULTISELECT_SEPARATOR, suggestField } from './object-model.js';
 import { inputSchema, type WriteMode } from './schemas.js';
 import { codePointLength, isStorableText } from './text.js';
 
@@ -54,7 +54,7 @@ function validateRecord(
     throw errors.badRequest(`Request body must be a JSON object, not ${jsonTypeOf(body)}`);
   }
   if (!validate(body)) throw toApiError(object, body as Record<string, unknown>, validate.errors![0]!);
-  const values = body as FieldValues;
+  const values = normalisePicklists(object, body as FieldValues);
   for (const [name, value] of Object.entries(values)) {
     if (typeof value === 'string' && !isStorableText(value)) {
       throw errors.invalidValue(name, 'text contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored');
@@ -62,6 +62,46 @@ function validateRecord(
   }
   if (mode === 'create' || mode === 'insert') assertAtLeastOne(object, values);
   return values;
+}
+
+/**
+ * Picklist values as stored: the option's label (clients may send a label in any case, or the
+ * option's Gsid, which is what real Gainsight answers); a multi-select's labels joined with `;`,
+ * from an array or a `;`-joined string.
+ */
+function normalisePicklists(object: ObjectDescription, values: FieldValues): FieldValues {
+  let result = values;
+  for (const field of object.fields) {
+    const value = values[field.name] as unknown;
+    if (!field.options || value === undefined || value === null) continue;
+    const normalised = picklistValue(field, value);
+    if (normalised === value) continue;
+    if (result === values) result = { ...values };
+    result[field.name] = normalised;
+  }
+  return result;
+}
+
+function picklistValue(field: FieldDescription, value: unknown): string | null {
+  const option = (text: string) => {
+    const found = findPicklistOption(field, text);
+    if (found) return found.label;
+    const labels = field.options!.map((o) => o.label);
+    throw errors.invalidValue(
+      field.name,
+      `${describeValue(text)} is not an option of ${field.name}; expected a label (${labels.slice(0, 20).join(', ')}${labels.length > 20 ? ', ...' : ''}) or an option's Gsid`,
+      value,
+    );
+  };
+  if (field.dataType !== 'MULTISELECTDROPDOWNLIST') return option(value as string);
+  const parts = (Array.isArray(value) ? (value as string[]) : (value as string).split(MULTISELECT_SEPARATOR)).map((part) => part.trim()).filter((part) => part !== '');
+  const labels = new Set(parts.map(option));
+  if (labels.size === 0) {
+    if (field.required) throw errors.requiredValue(field.name, 'the field is required: send at least one option');
+    return null;
+  }
+  // In the options' order, each once.
+  return field.options!.filter((o) => labels.has(o.label)).map((o) => o.label).join(MULTISELECT_SEPARATOR);
 }
 
 /**
@@ -117,6 +157,9 @@ function toApiError(object: ObjectDescription, body: Record<string, unknown>, er
 
 function fieldValueError(field: FieldDescription, value: unknown, error: ErrorObject): ApiError {
   const name = field.name;
+  if (field.dataType === 'MULTISELECTDROPDOWNLIST' && value !== null) {
+    return errors.invalidValue(name, `expected an array of option labels (or Gsids), or one string of them joined with ";", got ${describeValue(value)}`, value);
+  }
   switch (error.keyword) {
     case 'type':
       if (value === null) {

@@ -15,7 +15,7 @@ import Fastify, {
   type FastifyBaseLogger,
 } from 'fastify';
 import { companyRoutes } from '../api/companies/routes.js';
-import { createApiContext, type DateFormat } from '../api/context.js';
+import { createApiContext, type DateFormat, type PicklistValues } from '../api/context.js';
 import { nxtRoutes } from '../api/nxt/index.js';
 import { personRoutes } from '../api/people/routes.js';
 import { reportRoutes } from '../api/reports/routes.js';
@@ -40,6 +40,8 @@ export interface AppOptions {
   readonly logger?: FastifyBaseLogger;
   /** How the NXT surface writes DATE and DATETIME values (`iso` unless set). */
   readonly nxtDateFormat?: DateFormat;
+  /** How the NXT surface reads picklist values (default: their labels). */
+  readonly picklistValues?: PicklistValues;
 }
 
 // A client may pass its own request id (for tracing across services) if it is short and plain.
@@ -93,7 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       onBackgroundError: (error) => app.log.warn({ err: error }, 'could not record access key use'),
     });
   late.accessKeys = accessKeys;
-  const context = createApiContext(store, accessKeys, { nxtDateFormat: options.nxtDateFormat });
+  const context = createApiContext(store, accessKeys, { nxtDateFormat: options.nxtDateFormat, picklistValues: options.picklistValues });
 
   registerJsonBodyParser(app);
 

@@ -65,6 +65,12 @@ export interface Database {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   columnsOf(executor: Kysely<any>, table: string): Promise<Set<string> | undefined>;
+  /** The names of the indexes of one table of this database's schema. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  indexNamesOf(executor: Kysely<any>, table: string): Promise<Set<string>>;
+  /** Drops a column with its indexes (SQLite refuses to drop an indexed column). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  dropColumn(executor: Kysely<any>, table: string, column: string): Promise<void>;
   /** Takes the migration lock (when the dialect needs one) and prepares the schema. */
   prepareSchema(): Promise<void>;
   close(): Promise<void>;

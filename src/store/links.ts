@@ -6,12 +6,10 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { GSID_LENGTH } from '../domain/gsid.js';
 import type { FieldDescription, ObjectDescription } from '../domain/object-model.js';
+import type { ObjectRegistry } from '../domain/registry.js';
 
-/** The registry as the store sees it: every object, and each by name. */
-export interface ObjectCatalog {
-  readonly all: Iterable<ObjectDescription>;
-  lookUp(name: string): ObjectDescription | undefined;
-}
+/** What the store needs of the object registry: every object, and each by name. */
+export type ObjectCatalog = Pick<ObjectRegistry, 'all' | 'lookUp'>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;

@@ -92,6 +92,9 @@ export function sessionOptions(schema: string | undefined, userOptions: string |
 }
 
 /** A URL safe to print: the password is masked. */
+/** Kysely's PostgreSQL migration lock (kysely/dist/esm/dialect/postgres/postgres-adapter.js). */
+const KYSELY_MIGRATION_LOCK_ID = BigInt('3853314791062309107');
+
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -155,8 +158,18 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         where table_schema = current_schema() and table_name = ${table}`.execute(executor);
       return rows.length > 0 ? new Set(rows.map((row) => row.name)) : undefined;
     },
+    // The lock Kysely's migrator takes (its advisory lock id), so that migrations and schema
+    // applies of every node run one at a time.
     lockSchema: async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${'gainsight-api:objects:' + (tableSchema ?? '')}))`.execute(trx);
+      await sql`select pg_advisory_xact_lock(${sql.lit(KYSELY_MIGRATION_LOCK_ID)})`.execute(trx);
+    },
+    indexNamesOf: async (executor, table) => {
+      const { rows } = await sql<{ name: string }>`
+        select indexname as name from pg_indexes where schemaname = current_schema() and tablename = ${table}`.execute(executor);
+      return new Set(rows.map((row) => row.name));
+    },
+    dropColumn: async (executor, table, column) => {
+      await sql`alter table ${sql.id(table)} drop column ${sql.id(column)}`.execute(executor);
     },
     maintenance: async (work) => {
       const maintenancePool = watched(new pg.Pool({ ...poolConfig, max: 2 }), options);

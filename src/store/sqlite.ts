@@ -113,6 +113,17 @@ export function openSqlite(options: SqliteOptions): Database {
       const { rows } = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(executor);
       return rows.length > 0 ? new Set(rows.map((row) => row.name)) : undefined;
     },
+    indexNamesOf: async (executor, table) => {
+      const { rows } = await sql<{ name: string }>`select name from pragma_index_list(${table})`.execute(executor);
+      return new Set(rows.map((row) => row.name));
+    },
+    dropColumn: async (executor, table, column) => {
+      const { rows } = await sql<{ name: string }>`
+        select il.name from pragma_index_list(${table}) il join pragma_index_info(il.name) ii
+        where ii.name = ${column} and il.origin = 'c'`.execute(executor);
+      for (const { name } of rows) await sql`drop index ${sql.id(name)}`.execute(executor);
+      await sql`alter table ${sql.id(table)} drop column ${sql.id(column)}`.execute(executor);
+    },
     maintenance: (work) => work(db),
     refreshStatistics: async (tables) => {
       for (const table of tables) await sql`analyze ${sql.id(table)}`.execute(db);

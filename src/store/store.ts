@@ -7,7 +7,6 @@
  * surface view of one.
  */
 import type { ObjectDescription } from '../domain/object-model.js';
-import { objects } from '../domain/objects/index.js';
 import type { RecordRepository, Transact } from '../domain/persistence.js';
 import type { ReportRepository, ReportRunner } from '../domain/reports/ports.js';
 import { restoreDeferredIndexes, withDeferredIndexes } from './bulk-load.js';
@@ -16,16 +15,20 @@ import { createEventRepository, type EventRepository } from './event-repository.
 import { claimOnce } from './server-meta.js';
 import { createKeyRepository, type KeyRepository } from './key-repository.js';
 import { migrateToLatest, type MigrationReport } from './migrations/index.js';
-import { syncObjectTables } from './object-tables.js';
+import { applySchema, diffSchema, readAppliedSchema, type AppliedSchema } from './object-tables.js';
 import { openPostgres } from './postgres.js';
 import { createRecordRepository } from './record-repository.js';
-import type { ObjectCatalog } from './links.js';
+import type { ObjectRegistry } from '../domain/registry.js';
+import { standardSchema, type TenantSchema } from '../schema/files.js';
 import { createReportRepository } from './report-repository.js';
 import { createReportRunner } from './report-query.js';
 import { openSqlite, type SqliteSynchronous } from './sqlite.js';
 
 export interface Store {
   readonly dialect: DialectName;
+  /** The objects stored: built-in, standard and the tenant's (see TenantSchema). */
+  readonly schema: TenantSchema;
+  readonly registry: ObjectRegistry;
   readonly database: Database;
   /** The repository of an object, or of a surface's view of it (same table, that view's names). */
   records(object: ObjectDescription): RecordRepository;
@@ -35,7 +38,15 @@ export interface Store {
   readonly events: EventRepository;
   /** Runs work in one transaction; see Transact. */
   readonly transaction: Transact;
-  migrate(): Promise<MigrationReport>;
+  /**
+   * Applies pending migrations, then brings the tables to the schema (see object-tables.ts);
+   * `drop` names objects and fields to drop with their data (`Company.Tier__gc`).
+   */
+  migrate(options?: { readonly drop?: readonly string[] }): Promise<MigrationReport>;
+  /** What migrate would change in the tables, changing nothing. */
+  diffSchema(options?: { readonly drop?: readonly string[] }): Promise<string[]>;
+  /** The schema last applied to this database (undefined before the first apply). */
+  appliedSchema(): Promise<AppliedSchema | undefined>;
   /** See claimOnce: true for exactly one caller, on every node together. */
   claimOnce(key: string): Promise<boolean>;
   /** Runs a bulk load with the tables' non-unique indexes dropped, rebuilt at the end. */
@@ -48,8 +59,8 @@ export interface Store {
 export interface StoreOptions {
   /** `sqlite:PATH`, `sqlite::memory:` or `postgres://...` */
   readonly url: string;
-  /** The objects to store; the object registry unless given. */
-  readonly catalog?: ObjectCatalog;
+  /** The objects to store; the built-in and standard objects unless given. */
+  readonly schema?: TenantSchema;
   readonly poolSize?: number;
   readonly statementTimeoutMs?: number;
   readonly sqliteSynchronous?: SqliteSynchronous;
@@ -82,17 +93,17 @@ export async function openStore(options: StoreOptions): Promise<Store> {
           statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
           onPoolError: options.onPoolError,
         });
-  return createStore(database, options.catalog ?? registryCatalog);
+  return createStore(database, options.schema);
 }
 
-/** The object registry as the store's catalog. */
-export const registryCatalog: ObjectCatalog = { all: [...objects.values()], lookUp: (name) => objects.get(name) };
-
-export function createStore(database: Database, catalog: ObjectCatalog = registryCatalog): Store {
+export function createStore(database: Database, schema: TenantSchema = standardSchema()): Store {
+  const catalog = schema.registry;
   const repositories = new Map<ObjectDescription, RecordRepository>();
   return {
     dialect: database.dialect,
     database,
+    schema,
+    registry: schema.registry,
     records(object) {
       let repository = repositories.get(object);
       if (!repository) repositories.set(object, (repository = createRecordRepository(database, object, catalog)));
@@ -113,12 +124,14 @@ export function createStore(database: Database, catalog: ObjectCatalog = registr
           });
         }),
       ),
-    migrate: async () => {
+    migrate: async (options = {}) => {
       const report = await migrateToLatest(database);
-      const created = await syncObjectTables(database, catalog);
+      const created = await applySchema(database, schema, options.drop);
       await restoreDeferredIndexes(database);
       return { applied: [...report.applied, ...created] };
     },
+    diffSchema: (options = {}) => diffSchema(database, schema, options.drop),
+    appliedSchema: async () => ((await database.columnsOf(database.db, 'schema_state')) ? readAppliedSchema(database.db) : undefined),
     claimOnce: (key) => classified(database, () => claimOnce(database.db, key, new Date().toISOString())),
     bulkLoad: (tables, work) => withDeferredIndexes(database, tables, work),
     ping: async () => {

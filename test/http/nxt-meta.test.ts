@@ -44,8 +44,8 @@ const DATA_TYPES: Record<string, Record<string, string>> = {
     CustomerlifetimeInMonths: 'NUMBER',
     OriginalContractDate: 'DATE',
     RenewalDate: 'DATE',
-    Csm: 'GSID',
-    ParentCompany: 'GSID',
+    Csm: 'LOOKUP',
+    ParentCompany: 'LOOKUP',
     CSMName: 'STRING',
     CompanyType: 'STRING',
     ManagedAs: 'STRING',
@@ -59,7 +59,7 @@ const DATA_TYPES: Record<string, Record<string, string>> = {
     ModifiedDate: 'DATETIME',
   },
   Person: { LinkedinUrl: 'URL', EmailOptOut: 'BOOLEAN', CreatedDate: 'DATETIME', ModifiedDate: 'DATETIME' },
-  company_person: { Company_ID: 'GSID', Person_ID: 'GSID', Active: 'BOOLEAN', CreatedDate: 'DATETIME' },
+  company_person: { Company_ID: 'LOOKUP', Person_ID: 'LOOKUP', Active: 'BOOLEAN', CreatedDate: 'DATETIME' },
   gsuser: { IsActiveUser: 'BOOLEAN', CreatedDate: 'DATETIME' },
 };
 
@@ -139,12 +139,12 @@ describeEachBackend('NXT metadata', (backend) => {
       expect(types).toMatchObject(DATA_TYPES[object]!);
     });
 
-    it.each(Object.keys(LOOKUPS))('%s: lookup fields (GSID, hasLookup, lookupDetail) and no lookupDetail elsewhere', async (object) => {
+    it.each(Object.keys(LOOKUPS))('%s: lookup fields (LOOKUP, hasLookup, lookupDetail) and no lookupDetail elsewhere', async (object) => {
       const described = await describeObject(object, '?ci=mda&idd=true');
       for (const field of described.fields) {
         const target = LOOKUPS[object]![field.fieldName];
         if (target) {
-          expect(field.dataType).toBe('GSID');
+          expect(field.dataType).toBe('LOOKUP');
           expect(field.meta.hasLookup).toBe(true);
           expect(field.meta.lookupDetail).toEqual({
             lookupName: `${field.fieldName}__gr`,

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { planQuery } from '../../src/domain/nxt/query.js';
 import { viewOf } from '../../src/domain/object-model.js';
-import { Company, surfaceLookUp } from '../../src/domain/objects/index.js';
+import { Company, builtinRegistry } from '../../src/domain/objects/index.js';
 import { MAX_ORDER_BY } from '../../src/domain/reports/schema.js';
 import { createTestApp, expectError, type TestApp } from '../helpers/app.js';
 import { describeEachBackend } from '../helpers/backends.js';
@@ -65,7 +65,7 @@ describeEachBackend('NXT query limits', (backend) => {
 
   it('a plan with countTotal false answers totalCount = the rows returned; true counts every match', async () => {
     const view = viewOf(Company, 'nxt');
-    const options = { lookUp: surfaceLookUp('nxt'), paging: 'page' as const };
+    const options = { lookUp: builtinRegistry.surfaceLookUp('nxt'), paging: 'page' as const };
     const body = { select: ['Name'], limit: 2, page: 0 };
     const uncounted = await t.store.reportRunner.run(planQuery(view, body, { ...options, countTotal: false }));
     expect(uncounted.records).toHaveLength(2);

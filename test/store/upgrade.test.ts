@@ -6,6 +6,8 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { Company, CompanyPerson, Person } from '../../src/domain/objects/index.js';
+import { createRegistry } from '../../src/domain/registry.js';
+import { EMPTY_SCHEMA_DOCUMENT } from '../../src/schema/files.js';
 import { migrateToLatest } from '../../src/store/migrations/index.js';
 import { defineObject } from '../../src/domain/object-model.js';
 import { createStore, openStore, type Store } from '../../src/store/store.js';
@@ -34,7 +36,13 @@ describeEachBackend('upgrade of an existing database', (backend) => {
       .execute();
 
     const { applied } = await store.migrate();
-    expect(applied).toEqual(expect.arrayContaining(['table company_person', 'column company.csm', 'links of 2 person.company_id']));
+    expect(applied).toEqual(
+      expect.arrayContaining([
+        'create table company_person (object company_person, 8 fields)',
+        'add column company.csm (field Company.Csm, LOOKUP to gsuser)',
+        'record the company_person links of Person.CompanyId',
+      ]),
+    );
     const links = await store.records(CompanyPerson).list({ offset: 0, limit: 10 });
     expect(links.records.map((link) => [link.Person_ID, link.Company_ID]).sort()).toEqual([
       [person(1), company(1)],
@@ -64,14 +72,14 @@ describeEachBackend('a field made unique ignoring case later', (backend) => {
       table: 'member',
       fields: { Gsid: { type: 'gsid', readOnly: true, description: 'x' }, Handle: { type: 'string', uniqueIgnoringCase: true, description: 'x' } },
     });
-    const catalog = (object: typeof before) => ({ all: [object], lookUp: (name: string) => (name === object.name ? object : undefined) });
-    const first = await openStore({ url, sqliteSynchronous: 'normal', catalog: catalog(before) });
+    const schema = (object: typeof before) => ({ registry: createRegistry([object]), document: EMPTY_SCHEMA_DOCUMENT });
+    const first = await openStore({ url, sqliteSynchronous: 'normal', schema: schema(before) });
     try {
       await first.migrate();
       await first.records(before).insert({ Gsid: 'M'.repeat(36), Handle: 'MiXeD' });
       // The same database under the new description (a second store over the same connection).
-      const upgraded = createStore(first.database, catalog(after));
-      expect((await upgraded.migrate()).applied).toContain('column member.handle_key');
+      const upgraded = createStore(first.database, schema(after));
+      expect((await upgraded.migrate()).applied).toContain('add column member.handle_key (lower-cased key of Member.Handle)');
       expect(await upgraded.records(after).findGsids({ Handle: 'mixed' }, 2)).toEqual(['M'.repeat(36)]);
     } finally {
       await first.close();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../src/domain/errors.js';
 import { objects } from '../../src/domain/objects/index.js';
 import { compileDefinitionParser } from '../../src/domain/reports/definition.js';
-import { ReportDefinitionSchema, RunReportBodySchema } from '../../src/domain/reports/schema.js';
+import { reportSchemas } from '../../src/domain/reports/schema.js';
 import type { JsonSchema } from '../../src/domain/schemas.js';
 import { createAjv } from '../../src/domain/validation.js';
 import { registerJsonBodyParser } from '../../src/server/body-parser.js';
@@ -25,6 +25,8 @@ import { registerRoutes, withBody, type RouteSpec } from '../../src/server/route
 import { createTestApp, expectError, type TestApp } from '../helpers/app.js';
 import { describeEachBackend } from '../helpers/backends.js';
 import { thrown } from '../helpers/thrown.js';
+
+const { ReportDefinitionSchema, RunReportBodySchema } = reportSchemas([...objects.keys()]);
 
 /** The ApiError a call throws (fails the test if it throws something else, or nothing). */
 
@@ -312,7 +314,7 @@ describe('registerRoutes', () => {
 
 describe('report shapes (domain/reports/schema.ts)', () => {
   // Saved definitions read back are checked by this parser (the report service compiles it once).
-  const parseDefinition = compileDefinitionParser(createAjv());
+  const parseDefinition = compileDefinitionParser(createAjv(), ReportDefinitionSchema);
 
   it('a definition needs no fields when it has aggregates', () => {
     const definition = { name: 'total', object: 'Company', aggregates: [{ fn: 'count' as const }] };

@@ -9,7 +9,7 @@ import { objects } from '../../src/domain/objects/index.js';
 const FIELD_KEYS = ['fieldName', 'label', 'dataType', 'objectName', 'description', 'meta'];
 const META_KEYS = [
   'required', 'nillable', 'readOnly', 'createable', 'updateable', 'filterable', 'sortable', 'length', 'decimalPlaces',
-  'formulaField', 'hasLookup', 'lookupDetail',
+  'formulaField', 'hasLookup', 'lookupDetail', 'properties', 'fieldGroupType',
 ];
 const OBJECT_KEYS = ['objectName', 'label', 'labelPlural', 'objectType', 'description', 'createable', 'fields'];
 
@@ -51,7 +51,7 @@ describe('describeObject of each NXT view', () => {
     for (const field of describeObject(view).fields) {
       const target = LOOKUPS[name]![field.fieldName];
       if (target) {
-        expect(field.dataType, field.fieldName).toBe('GSID');
+        expect(field.dataType, field.fieldName).toBe('LOOKUP');
         expect(field.meta.hasLookup, field.fieldName).toBe(true);
         expect(field.meta.lookupDetail, field.fieldName).toEqual({
           lookupName: `${field.fieldName}__gr`,

@@ -12,11 +12,11 @@ import {
   type Predicate,
 } from '../../src/domain/filters.js';
 import { viewOf, type ObjectDescription } from '../../src/domain/object-model.js';
-import { Company, CompanyPerson, GsUser, Person, surfaceLookUp } from '../../src/domain/objects/index.js';
+import { Company, CompanyPerson, GsUser, Person, builtinRegistry } from '../../src/domain/objects/index.js';
 import { thrown } from '../helpers/thrown.js';
 
-const nxtLookUp = surfaceLookUp('nxt');
-const reportLookUp = surfaceLookUp(undefined);
+const nxtLookUp = builtinRegistry.surfaceLookUp('nxt');
+const reportLookUp = builtinRegistry.surfaceLookUp(undefined);
 const nxtCompany = viewOf(Company, 'nxt');
 const nxtLink = viewOf(CompanyPerson, 'nxt');
 const nxtUser = viewOf(GsUser, 'nxt');

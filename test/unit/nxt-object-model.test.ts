@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defineObject, matchFieldName, toLabel, toSnakeCase, viewOf } from '../../src/domain/object-model.js';
-import { Company, CompanyPerson, GsUser, Person, registry } from '../../src/domain/objects/index.js';
+import { Company, CompanyPerson, GsUser, Person } from '../../src/domain/objects/index.js';
+import { createRegistry } from '../../src/domain/registry.js';
 import { loadSeedSpec } from '../../src/spec.js';
 
 const seedSchemas = (loadSeedSpec() as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } }).components
@@ -158,7 +159,7 @@ describe('descriptions the store could not hold are refused where they are made'
     expect(() => defineObject({ name: 'Fine', plural: 'fines', description: 'x', table: 'fine', fields: { ['F'.repeat(63)]: { type: 'string', description: 'x' } } })).not.toThrow();
   });
 
-  it('a lookup to an object registered later, and a name registered twice', () => {
+  it('a lookup to an object not registered, and a name registered twice', () => {
     const target = defineObject({ name: 'Target', plural: 't', description: 'x', table: 'target', fields: { Gsid: { type: 'gsid', description: 'x' } } });
     const source = defineObject({
       name: 'Source',
@@ -167,8 +168,9 @@ describe('descriptions the store could not hold are refused where they are made'
       table: 'source',
       fields: { Gsid: { type: 'gsid', description: 'x' }, T: { type: 'gsid', references: 'Target', description: 'x' } },
     });
-    expect(() => registry([source, target])).toThrow(/must be registered before Source/);
-    expect([...registry([target, source]).keys()]).toEqual(['Target', 'Source']);
-    expect(() => registry([target, target])).toThrow(/registered twice/);
+    expect(() => createRegistry([source])).toThrow(/Source.T looks up Target, which is not a registered object/);
+    // Lookups may point either way: the store creates lookup columns after the tables.
+    expect(createRegistry([source, target]).names).toEqual(['Source', 'Target']);
+    expect(() => createRegistry([target, target])).toThrow(/registered twice/);
   });
 });

@@ -14,13 +14,13 @@ import {
 import { MAX_FILTER_VALUES } from '../../src/domain/filters.js';
 import { MAX_ORDER_BY } from '../../src/domain/reports/schema.js';
 import { viewOf } from '../../src/domain/object-model.js';
-import { Company, GsUser, surfaceLookUp } from '../../src/domain/objects/index.js';
+import { Company, GsUser, builtinRegistry } from '../../src/domain/objects/index.js';
 import type { ReportOrder } from '../../src/domain/reports/definition.js';
 import { thrown } from '../helpers/thrown.js';
 
 const company = viewOf(Company, 'nxt');
 const users = viewOf(GsUser, 'nxt');
-const options: QueryOptions = { lookUp: surfaceLookUp('nxt') };
+const options: QueryOptions = { lookUp: builtinRegistry.surfaceLookUp('nxt') };
 const plan = (body: unknown, extra: Partial<QueryOptions> = {}) => planQuery(company, body, { ...options, ...extra });
 
 

@@ -16,17 +16,19 @@ import {
   type Predicate,
 } from '../../src/domain/filters.js';
 import { viewOf } from '../../src/domain/object-model.js';
-import { Company, objects, surfaceLookUp } from '../../src/domain/objects/index.js';
+import { Company, objects, builtinRegistry } from '../../src/domain/objects/index.js';
 import { compileDefinitionParser, planReport, type ReportPlan } from '../../src/domain/reports/definition.js';
 import type { ReportRepository, ReportRows, RunnablePlan, SavedReport } from '../../src/domain/reports/ports.js';
 import { createReportService, reportValue } from '../../src/domain/reports/report-service.js';
-import { ReportDefinitionSchema, RunReportBodySchema, type ReportDefinition } from '../../src/domain/reports/schema.js';
+import { reportSchemas, type ReportDefinition } from '../../src/domain/reports/schema.js';
 import { compileValidator } from '../../src/domain/body-validation.js';
 import { createAjv } from '../../src/domain/validation.js';
 import { thrown } from '../helpers/thrown.js';
 
-const lookUp = surfaceLookUp(undefined);
-const nxtLookUp = surfaceLookUp('nxt');
+const { ReportDefinitionSchema, RunReportBodySchema } = reportSchemas([...objects.keys()]);
+
+const lookUp = builtinRegistry.surfaceLookUp(undefined);
+const nxtLookUp = builtinRegistry.surfaceLookUp('nxt');
 
 
 async function rejected(promise: Promise<unknown>): Promise<ApiError> {
@@ -74,9 +76,9 @@ describe('report service: the shared Ajv', () => {
     const ajv = createAjv();
     const compile = vi.spyOn(ajv, 'compile');
     const repository = memoryRepository({ a: { name: 'A', object: 'Company', fields: ['Name'] } });
-    const service = createReportService({ repository, runner: cannedRunner([]), lookUp, ajv });
+    const service = createReportService({ repository, runner: cannedRunner([]), lookUp, objectNames: [...objects.keys()], ajv });
     expect(compile).toHaveBeenCalledTimes(1);
-    expect(compile).toHaveBeenCalledWith(ReportDefinitionSchema);
+    expect(compile).toHaveBeenCalledWith(service.schemas.ReportDefinitionSchema);
     for (let i = 0; i < 3; i++) {
       await service.get('a');
       await service.run({ reportId: 'a' });
@@ -87,7 +89,7 @@ describe('report service: the shared Ajv', () => {
 
   it('shares the Ajv with the routes: they compile the same schemas on it after the service', () => {
     const ajv = createAjv();
-    createReportService({ repository: memoryRepository(), runner: cannedRunner([]), lookUp, ajv });
+    createReportService({ repository: memoryRepository(), runner: cannedRunner([]), lookUp, objectNames: [...objects.keys()], ajv });
     const definition = compileValidator(ajv, ReportDefinitionSchema);
     const body = compileValidator(ajv, RunReportBodySchema);
     expect(() => definition({ name: 'x', object: 'Company', fields: ['Name'] })).not.toThrow();
@@ -96,12 +98,12 @@ describe('report service: the shared Ajv', () => {
 
   it('without an Ajv (tests and benches) makes its own', async () => {
     const repository = memoryRepository({ a: { name: 'A', object: 'Company', fields: ['Name'] } });
-    const service = createReportService({ repository, runner: cannedRunner([]), lookUp });
+    const service = createReportService({ repository, runner: cannedRunner([]), lookUp, objectNames: [...objects.keys()] });
     expect((await service.get('a')).definition).toEqual({ name: 'A', object: 'Company', fields: ['Name'] });
   });
 
   it('the parser names the place of the stored definition at fault', () => {
-    const parse = compileDefinitionParser(createAjv());
+    const parse = compileDefinitionParser(createAjv(), ReportDefinitionSchema);
     expect(thrown(() => parse({ name: 'x', object: 'Company', fields: [1] }, 'report r')).message).toContain('report r.fields[0]');
     expect(thrown(() => parse({ name: 'x', object: 'Company', fields: [1] })).message).toContain('definition.fields[0]');
   });
@@ -122,7 +124,7 @@ describe('report service: values by column type', () => {
       { Email: 'b@example.com', IsActiveUser: 0 },
       { Email: 'c@example.com' },
     ]);
-    const service = createReportService({ repository: memoryRepository(), runner, lookUp });
+    const service = createReportService({ repository: memoryRepository(), runner, lookUp, objectNames: [...objects.keys()] });
     const result = await service.run({ definition: { name: 'x', object: 'gsuser', fields: ['Email', 'IsActiveUser'] } });
     expect(result.columns).toEqual([
       { name: 'Email', type: 'email' },
@@ -137,7 +139,7 @@ describe('report service: values by column type', () => {
 
   it('does not touch a count over a boolean field (its column is an integer)', async () => {
     const runner = cannedRunner([{ active: 1 }]);
-    const service = createReportService({ repository: memoryRepository(), runner, lookUp });
+    const service = createReportService({ repository: memoryRepository(), runner, lookUp, objectNames: [...objects.keys()] });
     const result = await service.run({
       definition: { name: 'x', object: 'gsuser', aggregates: [{ fn: 'count', field: 'IsActiveUser', as: 'active' }] },
     });
@@ -156,7 +158,7 @@ describe('report service: saved definitions that no longer validate', () => {
     });
 
   it('lists every saved report, with name and object as far as the stored JSON has them as strings', async () => {
-    const service = createReportService({ repository: repository(), runner: cannedRunner([]), lookUp });
+    const service = createReportService({ repository: repository(), runner: cannedRunner([]), lookUp, objectNames: [...objects.keys()] });
     const saved = (await service.list()).filter((report) => !report.builtIn);
     expect(saved).toEqual([
       { id: 'gone', name: 'Gone', object: 'Company', builtIn: false },
@@ -169,7 +171,7 @@ describe('report service: saved definitions that no longer validate', () => {
 
   it.each(['shape', 'types', 'text'])('get and run of %s: 409 naming the report, the problem and the remedy', async (id) => {
     const runner = cannedRunner([]);
-    const service = createReportService({ repository: repository(), runner, lookUp });
+    const service = createReportService({ repository: repository(), runner, lookUp, objectNames: [...objects.keys()] });
     for (const error of [await rejected(service.get(id)), await rejected(service.run({ reportId: id }))]) {
       expect(error.statusCode).toBe(409);
       expect(error.code).toBe('GSAPI_4090');
@@ -179,7 +181,7 @@ describe('report service: saved definitions that no longer validate', () => {
   });
 
   it('a stored definition that no longer plans: get shows it, run answers 409; the run\'s own mistakes stay 400', async () => {
-    const service = createReportService({ repository: repository(), runner: cannedRunner([]), lookUp });
+    const service = createReportService({ repository: repository(), runner: cannedRunner([]), lookUp, objectNames: [...objects.keys()] });
     expect((await service.get('gone')).definition).toEqual({ name: 'Gone', object: 'Company', fields: ['Gone'] });
     const error = await rejected(service.run({ reportId: 'gone' }));
     expect(error.statusCode).toBe(409);

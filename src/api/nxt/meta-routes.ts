@@ -1,7 +1,7 @@
 /** `/v1/meta/services/objects/...`: describe and list metadata, derived from the object registry. */
 import { errors, describeValue } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/json.js';
-import { describeObject, listItem } from '../../domain/nxt/describe.js';
+import { describeObject, dropdownCategories, listItem } from '../../domain/nxt/describe.js';
 import type { JsonSchema } from '../../domain/schemas.js';
 import type { RouteSpec } from '../../server/route-spec.js';
 import type { ApiContext } from '../context.js';
@@ -54,7 +54,20 @@ const listSchema: JsonSchema = {
   },
 };
 
+const dropdownSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    categoryDetails: { type: 'object', additionalProperties: true },
+    childItems: {
+      type: 'array',
+      items: { type: 'object', properties: { gsid: { type: 'string' }, name: { type: 'string' } }, required: ['gsid', 'name'], additionalProperties: true },
+    },
+  },
+  required: ['categoryDetails', 'childItems'],
+};
+
 export function metaRoutes(context: ApiContext): RouteSpec[] {
+  const categories = dropdownCategories(context.registry.all);
   const list = async () => [...context.nxt.values()].map(({ view }) => listItem(view));
   const listRoute = (method: 'GET' | 'POST', path: string, operationId: string): RouteSpec => ({
     method,
@@ -79,7 +92,7 @@ export function metaRoutes(context: ApiContext): RouteSpec[] {
       tag: TAG,
       access: 'read',
       extension: true,
-      parameters: [objectParameter],
+      parameters: [objectParameter(context)],
       response: { description: 'One entry: the object', data: describeSchema },
       errorStatuses: [400],
       handler: async (request) => [describeObject(objectOf(context, request).view)],
@@ -103,6 +116,27 @@ export function metaRoutes(context: ApiContext): RouteSpec[] {
           throw errors.requiredValue('objectNames', `send the objects to describe as {"objectNames": ["Company"]}, got ${describeValue(names)}`);
         }
         return names.map((name) => describeObject(nxtObject(context, name).view));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/meta/services/dropdowns/{categoryId}',
+      operationId: 'nxtDropdownCategory',
+      summary: 'A dropdown category',
+      description:
+        "A picklist field's options (`childItems`, each with its `gsid` and label `name`). The category Gsid is the field's " +
+        '`meta.properties.PICKLIST_CATEGORY_ID` in describe.',
+      tag: TAG,
+      access: 'read',
+      extension: true,
+      parameters: [{ name: 'categoryId', in: 'path', required: true, description: 'Category Gsid', schema: { type: 'string' } }],
+      response: { description: 'The category and its items', data: dropdownSchema },
+      errorStatuses: [404],
+      handler: async (request) => {
+        const id = (request.params as { categoryId: string }).categoryId;
+        const category = categories.get(id);
+        if (!category) throw errors.notFoundDropdown(id);
+        return category;
       },
     },
     listRoute('GET', '/v1/meta/services/objects/list', 'nxtListObjects'),

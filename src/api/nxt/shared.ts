@@ -1,14 +1,13 @@
 /** What the NXT route modules share: resolving the object a path names, and loose JSON shapes. */
 import type { FastifyRequest } from 'fastify';
 import { errors } from '../../domain/errors.js';
-import { findObject, objects } from '../../domain/objects/index.js';
 import type { JsonSchema } from '../../domain/schemas.js';
 import type { ParameterSpec } from '../../server/route-spec.js';
 import type { ApiContext, SurfaceObject } from '../context.js';
 
 /** The object a name denotes on the NXT surface (any case), or 400 "Requested object not found.". */
 export function nxtObject(context: ApiContext, name: unknown): SurfaceObject {
-  const object = typeof name === 'string' ? findObject(name) : undefined;
+  const object = typeof name === 'string' ? context.registry.find(name) : undefined;
   const served = object && context.nxt.get(object.name);
   if (!served) throw errors.unknownObject(String(name));
   return served;
@@ -18,13 +17,15 @@ export function objectOf(context: ApiContext, request: FastifyRequest): SurfaceO
   return nxtObject(context, (request.params as { object: string }).object);
 }
 
-export const objectParameter: ParameterSpec = {
-  name: 'object',
-  in: 'path',
-  required: true,
-  description: `Object name, any case: ${[...objects.keys()].join(', ')}`,
-  schema: { type: 'string' },
-};
+export function objectParameter(context: ApiContext): ParameterSpec {
+  return {
+    name: 'object',
+    in: 'path',
+    required: true,
+    description: `Object name, any case: ${context.registry.names.join(', ')}`,
+    schema: { type: 'string' },
+  };
+}
 
 /**
  * A record as the NXT surface answers it: every field, null when empty. Deliberately without

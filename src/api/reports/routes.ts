@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { assertReportId, REPORT_ID_PATTERN, type ReportService } from '../../domain/reports/report-service.js';
-import { ReportDefinitionSchema, ReportParameterSchema, RunReportBodySchema } from '../../domain/reports/schema.js';
+import { ReportParameterSchema } from '../../domain/reports/schema.js';
 import type { JsonSchema } from '../../domain/schemas.js';
 import { negotiate } from '../../server/negotiate.js';
 import { withBody, type ParameterSpec, type RouteSpec } from '../../server/route-spec.js';
@@ -43,17 +43,17 @@ const summarySchema: JsonSchema = {
   required: ['id', 'builtIn'],
 };
 
-const detailsSchema: JsonSchema = {
+const detailsSchema = (definition: JsonSchema): JsonSchema => ({
   type: 'object',
   properties: {
     ...(summarySchema.properties as Record<string, JsonSchema>),
-    definition: ReportDefinitionSchema,
+    definition,
     parameters: Type.Array(ReportParameterSchema),
     createdDate: { type: 'string', format: 'date-time' },
     modifiedDate: { type: 'string', format: 'date-time' },
   },
   required: ['id', 'name', 'object', 'builtIn', 'definition'],
-};
+});
 
 const reportIdParameter: ParameterSpec = {
   name: 'reportId',
@@ -73,6 +73,8 @@ const JSON_TYPE = 'application/json';
 const CSV_TYPE = 'text/csv';
 
 export function reportRoutes(reports: ReportService): RouteSpec[] {
+  const { ReportDefinitionSchema, RunReportBodySchema } = reports.schemas;
+  const details = detailsSchema(ReportDefinitionSchema);
   return [
     {
       method: 'POST',
@@ -132,7 +134,7 @@ export function reportRoutes(reports: ReportService): RouteSpec[] {
       access: 'read',
       extension: true,
       parameters: [reportIdParameter],
-      response: { description: 'The report', data: detailsSchema },
+      response: { description: 'The report', data: details },
       errorStatuses: [400, 404, 409],
       handler: async (request) => reports.get(reportIdOf(request)),
     },
@@ -146,7 +148,7 @@ export function reportRoutes(reports: ReportService): RouteSpec[] {
       access: 'write',
       extension: true,
       parameters: [reportIdParameter],
-      response: { description: 'The saved report', data: detailsSchema },
+      response: { description: 'The saved report', data: details },
       errorStatuses: [400, 403, 409, 413, 415],
       ...withBody(ReportDefinitionSchema, async (definition, request) => (await reports.save(reportIdOf(request), definition)).report),
     },

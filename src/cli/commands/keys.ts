@@ -11,7 +11,8 @@ export function registerKeysCommand(program: Command): void {
     .requiredOption('--name <name>', 'what the key is for, e.g. "airbyte-sync"')
     .option('--read-only', 'the key may read but not write (403 on POST/PUT/PATCH/DELETE)', false)
     .option(...databaseOptionHelp.db)
-    .action(async (flags: { name: string; readOnly: boolean; db?: string }) => {
+    .option(...databaseOptionHelp.schema)
+    .action(async (flags: { name: string; readOnly: boolean; db?: string; schema?: string }) => {
       const name = flags.name.trim();
       if (name === '' || name.length > 100) throw new CliError('--name must be 1 to 100 characters');
       await withMigratedStore(flags, async (store) => {
@@ -28,7 +29,8 @@ export function registerKeysCommand(program: Command): void {
     .description('list access keys: name, prefix, rights, created and last-used times (never the keys)')
     .option('--json', 'print JSON instead of a table', false)
     .option(...databaseOptionHelp.db)
-    .action(async (flags: { json: boolean; db?: string }) => {
+    .option(...databaseOptionHelp.schema)
+    .action(async (flags: { json: boolean; db?: string; schema?: string }) => {
       await withMigratedStore(flags, async (store) => {
         const rows = (await createAccessKeyService(store.keys).list()).map((key) => ({
           prefix: displayPrefix(key.id),
@@ -59,7 +61,8 @@ export function registerKeysCommand(program: Command): void {
     .description('revoke an access key by its prefix (gsk_XXXXXXXXXXXX) as shown by keys list')
     .argument('<prefix>', 'the key prefix or id')
     .option(...databaseOptionHelp.db)
-    .action(async (prefix: string, flags: { db?: string }) => {
+    .option(...databaseOptionHelp.schema)
+    .action(async (prefix: string, flags: { db?: string; schema?: string }) => {
       await withMigratedStore(flags, async (store) => {
         if (!(await createAccessKeyService(store.keys).revoke(prefix.trim()))) {
           throw new CliError(`No active access key with prefix ${prefix}; see gainsight-api keys list`);

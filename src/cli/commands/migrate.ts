@@ -6,7 +6,8 @@ export function registerMigrateCommand(program: Command): void {
     .command('migrate')
     .description('apply pending database migrations and exit (serve also does this at start)')
     .option(...databaseOptionHelp.db)
-    .action(async (flags: { db?: string }) => {
+    .option(...databaseOptionHelp.schema)
+    .action(async (flags: { db?: string; schema?: string }) => {
       await withStore(flags, async (store) => {
         const { applied } = await store.migrate();
         const what = applied.length > 0 ? `applied ${applied.join(', ')}` : 'nothing to apply';

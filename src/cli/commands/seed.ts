@@ -17,8 +17,9 @@ export function registerSeedCommand(program: Command): void {
     .option('--random-seed <seed>', 'seed of the generator; the same seed gives the same records', '1')
     .option('--base-date <YYYY-MM-DD>', 'date that renewal and contract dates are spread around (default: today, UTC)')
     .option(...databaseOptionHelp.db)
+    .option(...databaseOptionHelp.schema)
     .action(
-      async (flags: { companies: string; people: string; randomSeed: string; baseDate?: string; db?: string }) => {
+      async (flags: { companies: string; people: string; randomSeed: string; baseDate?: string; db?: string; schema?: string }) => {
         const companies = count('--companies', flags.companies);
         const people = count('--people', flags.people);
         const baseDate = flags.baseDate ?? new Date().toISOString().slice(0, 10);

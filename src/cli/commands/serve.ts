@@ -6,6 +6,7 @@ import { loadDemoData } from '../../seed/demo.js';
 import { buildApp } from '../../server/app.js';
 import { redactUrl } from '../../store/postgres.js';
 import { openStore } from '../../store/store.js';
+import { loadTenantSchema } from '../../schema/files.js';
 
 /** In-flight requests get this long to finish after SIGTERM/SIGINT before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -22,6 +23,8 @@ export function registerServeCommand(program: Command): void {
     .option('--statement-timeout <ms>', 'PostgreSQL statement timeout in ms (env DB_STATEMENT_TIMEOUT_MS; default 30000)')
     .option('--sqlite-synchronous <mode>', 'full|normal (env SQLITE_SYNCHRONOUS; default full)')
     .option('--nxt-date-format <format>', 'iso|epoch: how the NXT surface writes dates (env GS_NXT_DATE_FORMAT; default iso)')
+    .option('--picklist-values <mode>', 'label|gsid: how the NXT surface reads picklist values (env GS_PICKLIST_VALUES; default label)')
+    .option('--schema <file>', 'schema file with custom objects and fields (env GS_SCHEMA)')
     .option('--demo', 'load the demo data set (50 companies, 200 people) into an empty database', false)
     .action((flags: ConfigFlags) => serve(flags));
 }
@@ -31,9 +34,12 @@ async function serve(flags: ConfigFlags): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
   const dbForLog = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : redactUrl(config.databaseUrl);
 
+  // A bad schema file stops the start here, before the database is touched.
+  const schema = loadTenantSchema(config.schemaFile);
   const store = await openStore({
     url: config.databaseUrl,
     ...config,
+    schema,
     onPoolError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
   });
   const { applied } = await store.migrate();
@@ -57,7 +63,7 @@ async function serve(flags: ConfigFlags): Promise<void> {
     logger.warn('no active access keys: every request will get 401. Create one: gainsight-api keys create --name NAME');
   }
 
-  const app = await buildApp({ store, accessKeys, logger, nxtDateFormat: config.nxtDateFormat });
+  const app = await buildApp({ store, accessKeys, logger, nxtDateFormat: config.nxtDateFormat, picklistValues: config.picklistValues });
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, database: dbForLog }, 'gainsight-api listening');
 

@@ -7,7 +7,7 @@ import type { ObjectDescription } from '../object-model.js';
 import type { RunnablePlan } from '../reports/ports.js';
 import type { RecordService } from '../record-service.js';
 import { planQuery } from './query.js';
-import { presentRecord, presentRow, type DateFormat, type NxtValue } from './present.js';
+import { presentRecord, presentRow, type NxtValue, type PresentedColumn, type PresentFormat } from './present.js';
 
 type Plan = RunnablePlan;
 type Row = Record<string, NxtValue>;
@@ -17,7 +17,7 @@ export interface NxtReaderOptions {
   readonly run: (plan: Plan) => Promise<{ records: Record<string, unknown>[]; totalCount: number }>;
   /** The NXT surface's objects by registry name (lookups resolve through it). */
   readonly lookUp: (name: string) => ObjectDescription | undefined;
-  readonly dateFormat: DateFormat;
+  readonly format: PresentFormat;
 }
 
 export interface NxtReader {
@@ -28,14 +28,23 @@ export interface NxtReader {
   present(object: ObjectDescription, record: Readonly<Record<string, unknown>>): Row;
 }
 
-export function createNxtReader({ run, lookUp, dateFormat }: NxtReaderOptions): NxtReader {
+/** A plan's columns as presented: a column of a picklist field carries its options. */
+function presentedColumns(plan: Plan): PresentedColumn[] {
+  return plan.columns.map((column) => {
+    const options = column.source.kind === 'field' ? column.source.ref.field.options : undefined;
+    return options ? { name: column.name, type: column.type, options } : { name: column.name, type: column.type };
+  });
+}
+
+export function createNxtReader({ run, lookUp, format }: NxtReaderOptions): NxtReader {
   const execute = async (plan: Plan) => {
     const { records, totalCount } = await run(plan);
-    return { records: records.map((row) => presentRow(plan.columns, row, dateFormat)), totalCount };
+    const columns = presentedColumns(plan);
+    return { records: records.map((row) => presentRow(columns, row, format)), totalCount };
   };
   return {
     async get(object, service, gsid) {
-      return { records: [presentRecord(object, await service.get(gsid), dateFormat)] };
+      return { records: [presentRecord(object, await service.get(gsid), format)] };
     },
     async query(object, body) {
       return { records: (await execute(planQuery(object, body, { lookUp }))).records };
@@ -44,6 +53,6 @@ export function createNxtReader({ run, lookUp, dateFormat }: NxtReaderOptions): 
       const includeTotal = (body as { includeTotal?: unknown } | undefined)?.includeTotal !== false;
       return execute(planQuery(object, body, { lookUp, paging: 'page', countTotal: includeTotal }));
     },
-    present: (object, record) => presentRecord(object, record, dateFormat),
+    present: (object, record) => presentRecord(object, record, format),
   };
 }

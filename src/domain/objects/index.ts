@@ -1,9 +1,11 @@
 /**
- * The object registry: the only place an object is named. The store creates a table per entry,
- * the API serves each on the NXT surface, reports can run over each, and the describe metadata
- * lists them; adding an object is adding its description here.
+ * The objects built into the server as code: Company, Person, gsuser and their link object. They
+ * carry what a data file cannot say (the seed surface's names, helper lookups, linking
+ * references). Gainsight's other standard objects ship as a schema file (`schemas/`), and a
+ * tenant's own objects and fields come from theirs; the registry (`../registry.ts`) holds all.
  */
-import { viewOf, type ObjectDescription, type Surface } from '../object-model.js';
+import type { ObjectDescription } from '../object-model.js';
+import { createRegistry } from '../registry.js';
 import { Company } from './company.js';
 import { CompanyPerson } from './company-person.js';
 import { GsUser } from './gsuser.js';
@@ -11,40 +13,11 @@ import { Person } from './person.js';
 
 export { Company, CompanyPerson, GsUser, Person };
 
-/**
- * Every object the server stores, by registry name, in dependency order (an object comes after
- * the objects its lookups point at, except for lookups to itself).
- */
-export const objects: ReadonlyMap<string, ObjectDescription> = registry([GsUser, Company, Person, CompanyPerson]);
+/** The built-in objects in dependency order (an object after the objects its lookups point at). */
+export const BUILTIN_OBJECTS: readonly ObjectDescription[] = [GsUser, Company, Person, CompanyPerson];
 
-/** The registry, checked: unique names, and lookups only to objects listed before (or to themselves). */
-export function registry(list: readonly ObjectDescription[]): ReadonlyMap<string, ObjectDescription> {
-  const map = new Map<string, ObjectDescription>();
-  for (const object of list) {
-    if ([...map.keys()].some((name) => name.toLowerCase() === object.name.toLowerCase())) {
-      throw new Error(`Object ${object.name} is registered twice (names are matched ignoring case)`);
-    }
-    for (const field of object.fields) {
-      if (field.references && field.references !== object.name && !map.has(field.references)) {
-        throw new Error(`${object.name}.${field.name} looks up ${field.references}, which must be registered before ${object.name}`);
-      }
-    }
-    map.set(object.name, object);
-  }
-  return map;
-}
+/** A registry of the built-in objects alone (unit tests and tools that need no schema file). */
+export const builtinRegistry = createRegistry(BUILTIN_OBJECTS);
 
-const byLowerName = new Map([...objects.values()].map((object) => [object.name.toLowerCase(), object]));
-
-/** An object by name, ignoring case (`company`, `COMPANY`), as the NXT surface takes it. */
-export function findObject(name: string): ObjectDescription | undefined {
-  return byLowerName.get(name.toLowerCase());
-}
-
-/** A lookUp over one surface's views (for filters and lookups that follow references). */
-export function surfaceLookUp(surface: Surface | undefined): (name: string) => ObjectDescription | undefined {
-  return (name) => {
-    const object = objects.get(name);
-    return object && surface ? viewOf(object, surface) : object;
-  };
-}
+/** The built-in objects by registry name. */
+export const objects: ReadonlyMap<string, ObjectDescription> = new Map(BUILTIN_OBJECTS.map((object) => [object.name, object]));

@@ -25,8 +25,9 @@ import {
   type Predicate,
 } from '../filters.js';
 import type { FieldType, ObjectDescription } from '../object-model.js';
+import type { JsonSchema } from '../schemas.js';
 import { compileValidator, type Validator } from '../body-validation.js';
-import { ReportDefinitionSchema, unknownObjectProblem, type AggregateFunction, type ReportDefinition } from './schema.js';
+import { unknownObjectProblem, type AggregateFunction, type ReportDefinition } from './schema.js';
 
 export type ColumnType = FieldType;
 
@@ -66,6 +67,8 @@ export const DEFAULT_REPORT_LIMIT = 1000;
 
 export interface PlanContext {
   readonly lookUp: (objectName: string) => ObjectDescription | undefined;
+  /** The objects a report may run over, for the message about any other. */
+  readonly objectNames?: readonly string[];
   /** Narrows the rows before grouping and before the limit (ANDed with `where`). */
   readonly filters?: unknown;
   /** Overrides the definition's limit. */
@@ -85,8 +88,8 @@ export type DefinitionParser = (input: unknown, at?: string) => ReportDefinition
  * Compiles the definition parser with the given Ajv (the app's one instance: the report service
  * compiles it once, when it is created).
  */
-export function compileDefinitionParser(ajv: Ajv2020): DefinitionParser {
-  const validate: Validator<ReportDefinition> = compileValidator<ReportDefinition>(ajv, ReportDefinitionSchema);
+export function compileDefinitionParser(ajv: Ajv2020, definitionSchema: JsonSchema): DefinitionParser {
+  const validate: Validator<ReportDefinition> = compileValidator<ReportDefinition>(ajv, definitionSchema);
   return (input, at = 'definition') => validate(input, at);
 }
 
@@ -105,7 +108,7 @@ export function planReport(definition: ReportDefinition, context: PlanContext): 
   const base = context.at ?? 'definition';
   const at = (part: string) => (base === '' ? part : `${base}.${part}`);
   const object = context.lookUp(definition.object);
-  if (!object) throw errors.invalidValue(at('object'), unknownObjectProblem(definition.object));
+  if (!object) throw errors.invalidValue(at('object'), unknownObjectProblem(definition.object, context.objectNames ?? []));
   const resolve = (path: string, where: string) => resolveFieldRef(object, path, where, context.lookUp);
 
   const fields = definition.fields ?? [];

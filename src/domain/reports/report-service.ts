@@ -16,7 +16,7 @@ import { createAjv } from '../validation.js';
 import { BUILT_IN_REPORTS, findBuiltIn, type BuiltInReport } from './builtins.js';
 import { compileDefinitionParser, planReport, type ColumnType, type ReportPlan } from './definition.js';
 import type { ReportRepository, ReportRunner, SavedReport, StoredValue } from './ports.js';
-import type { ParameterValues, ReportDefinition, RunReportBody } from './schema.js';
+import { reportSchemas, type ParameterValues, type ReportDefinition, type RunReportBody } from './schema.js';
 
 export const REPORT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -52,6 +52,8 @@ export interface ReportResult {
 }
 
 export interface ReportService {
+  /** The request shapes over this service's objects (the routes validate and document with them). */
+  readonly schemas: ReturnType<typeof reportSchemas>;
   list(): Promise<ReportSummary[]>;
   get(id: string): Promise<ReportDetails>;
   save(id: string, definition: ReportDefinition): Promise<{ report: ReportDetails; created: boolean }>;
@@ -64,6 +66,8 @@ export interface ReportServiceOptions {
   readonly repository: ReportRepository;
   readonly runner: ReportRunner;
   readonly lookUp: (objectName: string) => ObjectDescription | undefined;
+  /** The objects reports may run over (the registry's names). */
+  readonly objectNames: readonly string[];
   /**
    * The app's one Ajv (ApiContext.ajv), which compiles the validator of saved definitions. Left
    * out only by tests and benches that build a service on its own: the service then makes its own
@@ -125,10 +129,11 @@ export function assertReportId(id: unknown): asserts id is string {
 }
 
 export function createReportService(options: ReportServiceOptions): ReportService {
-  const { repository, runner, lookUp } = options;
+  const { repository, runner, lookUp, objectNames } = options;
+  const schemas = reportSchemas(objectNames);
   // Compiled once per service (the routes compile the same schema object on the same Ajv, which
   // caches it).
-  const parseDefinition = compileDefinitionParser(options.ajv ?? createAjv());
+  const parseDefinition = compileDefinitionParser(options.ajv ?? createAjv(), schemas.ReportDefinitionSchema);
   const clock = options.clock ?? (() => new Date());
   const today = () => clock().toISOString().slice(0, 10);
 
@@ -158,7 +163,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
     // Planned alone first, so that what no longer fits the object model (a field since removed)
     // is the stored definition's fault (409); planned again below with the run's filters and
     // limit, whose mistakes are the client's (400).
-    asStoredDefinition(id, () => planReport(definition, { lookUp, at: `report ${id}` }));
+    asStoredDefinition(id, () => planReport(definition, { lookUp, objectNames, at: `report ${id}` }));
     return definition;
   }
 
@@ -182,6 +187,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
   }
 
   return {
+    schemas,
     async list() {
       const saved = await repository.list();
       return [
@@ -228,7 +234,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
       assertReportId(id);
       if (findBuiltIn(id)) throw errors.conflict(`Report ${id} is built in and cannot be replaced; save yours under another id`);
       // Validate fully now, so a saved report can always run. The definition is the whole body.
-      planReport(definition, { lookUp, at: '' });
+      planReport(definition, { lookUp, objectNames, at: '' });
       const { report, created } = await repository.put(id, definition, clock().toISOString());
       return {
         report: {
@@ -268,7 +274,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
         definition = await definitionOf(reportId, parameters);
         at = `report ${reportId}`;
       }
-      const plan = planReport(definition, { lookUp, filters: body.filters, limit: body.limit ?? undefined, at });
+      const plan = planReport(definition, { lookUp, objectNames, filters: body.filters, limit: body.limit ?? undefined, at });
       return rowsOf(plan);
     },
   };

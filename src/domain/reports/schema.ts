@@ -16,7 +16,6 @@
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { describeValue, errors } from '../errors.js';
 import { MAX_CONDITIONS, OPERATORS } from '../filters.js';
-import { objects } from '../objects/index.js';
 import { withErrorMessages } from '../body-validation.js';
 
 export const AGGREGATE_FUNCTIONS = ['count', 'sum', 'avg', 'min', 'max'] as const;
@@ -44,13 +43,9 @@ function oneOf(names: readonly string[]): string {
   return names.length <= 1 ? (names[0] ?? 'nothing') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 
-/** The objects a report can run over: every object of the registry. */
-export function reportObjectNames(): string[] {
-  return [...objects.keys()];
-}
-
-export function unknownObjectProblem(name: unknown): string {
-  return `unknown object ${describeValue(name)}; expected ${oneOf(reportObjectNames())}`;
+/** `objectNames`: the objects a report can run over (every object of the registry). */
+export function unknownObjectProblem(name: unknown, objectNames: readonly string[]): string {
+  return `unknown object ${describeValue(name)}${objectNames.length > 0 ? `; expected ${oneOf(objectNames)}` : ''}`;
 }
 
 // The filter model's own wording (parseFilter says the same).
@@ -131,44 +126,53 @@ export const OrderSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const ReportDefinitionSchema = Type.Object(
-  {
-    name: withErrorMessages(Type.String({ maxLength: MAX_REPORT_NAME_LENGTH, pattern: '\\S' }), {
-      pattern: ({ path }) => errors.requiredValue(path, 'a non-empty name is required'),
-    }),
-    // Derived from the registry: a new object is reportable without touching this file.
-    object: withErrorMessages(Type.Unsafe<string>({ type: 'string', enum: reportObjectNames() }), {
-      enum: ({ path, value }) => errors.invalidValue(path, unknownObjectProblem(value)),
-    }),
-    fields: Type.Optional(fieldList('Columns; with groupBy or aggregates each must be grouped. May be omitted when there are aggregates')),
-    groupBy: Type.Optional(fieldList('Fields to group by')),
-    aggregates: Type.Optional(Type.Array(AggregateSchema, { maxItems: MAX_COLUMNS })),
-    where: Type.Optional(Nullable(FilterSchema)),
-    orderBy: Type.Optional(Type.Array(OrderSchema, { maxItems: MAX_ORDER_BY })),
-    limit: Type.Optional(Nullable(LimitSchema)),
-  },
-  { additionalProperties: false, description: 'A report definition: at least one field or aggregate' },
-);
-export type ReportDefinition = Static<typeof ReportDefinitionSchema>;
-
 /** Values of a built-in report's parameters, by name (`{"days": 30}`). */
 export const ParameterValuesSchema = Type.Record(Type.String(), Type.Integer());
 export type ParameterValues = Static<typeof ParameterValuesSchema>;
 
+/**
+ * The report definition and the run body over the given objects (the registry's names: the
+ * object enum is derived from them, so a tenant's object is reportable with nothing written here).
+ */
+export function reportSchemas(objectNames: readonly string[]) {
+  const ReportDefinitionSchema = Type.Object(
+    {
+      name: withErrorMessages(Type.String({ maxLength: MAX_REPORT_NAME_LENGTH, pattern: '\\S' }), {
+        pattern: ({ path }) => errors.requiredValue(path, 'a non-empty name is required'),
+      }),
+      // Derived from the registry: a new object is reportable without touching this file.
+      object: withErrorMessages(Type.Unsafe<string>({ type: 'string', enum: [...objectNames] }), {
+        enum: ({ path, value }) => errors.invalidValue(path, unknownObjectProblem(value, objectNames)),
+      }),
+      fields: Type.Optional(fieldList('Columns; with groupBy or aggregates each must be grouped. May be omitted when there are aggregates')),
+      groupBy: Type.Optional(fieldList('Fields to group by')),
+      aggregates: Type.Optional(Type.Array(AggregateSchema, { maxItems: MAX_COLUMNS })),
+      where: Type.Optional(Nullable(FilterSchema)),
+      orderBy: Type.Optional(Type.Array(OrderSchema, { maxItems: MAX_ORDER_BY })),
+      limit: Type.Optional(Nullable(LimitSchema)),
+    },
+    { additionalProperties: false, description: 'A report definition: at least one field or aggregate' },
+  );
+
+  const RunReportBodySchema = Type.Object(
+    {
+      reportId: Type.Optional(Nullable(Type.String(), { description: 'ID of the report to execute' })),
+      filters: Type.Optional(Nullable(FilterSchema, { description: 'Optional filters to apply (see the filter schema)' })),
+      definition: Type.Optional(Nullable(ReportDefinitionSchema, { description: 'Extension: an ad-hoc report definition instead of reportId' })),
+      limit: Type.Optional(Nullable(LimitSchema, { description: "Extension: maximum rows; overrides the definition's" })),
+      parameters: Type.Optional(
+        Nullable(ParameterValuesSchema, { description: 'Extension: built-in report parameters (upcoming-renewals: days)' }),
+      ),
+    },
+    { additionalProperties: false },
+  );
+  return { ReportDefinitionSchema, RunReportBodySchema };
+}
+
+type ReportSchemas = ReturnType<typeof reportSchemas>;
+export type ReportDefinition = Static<ReportSchemas['ReportDefinitionSchema']>;
 /** The body of `POST /v1/reports`. */
-export const RunReportBodySchema = Type.Object(
-  {
-    reportId: Type.Optional(Nullable(Type.String(), { description: 'ID of the report to execute' })),
-    filters: Type.Optional(Nullable(FilterSchema, { description: 'Optional filters to apply (see the filter schema)' })),
-    definition: Type.Optional(Nullable(ReportDefinitionSchema, { description: 'Extension: an ad-hoc report definition instead of reportId' })),
-    limit: Type.Optional(Nullable(LimitSchema, { description: "Extension: maximum rows; overrides the definition's" })),
-    parameters: Type.Optional(
-      Nullable(ParameterValuesSchema, { description: 'Extension: built-in report parameters (upcoming-renewals: days)' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-export type RunReportBody = Static<typeof RunReportBodySchema>;
+export type RunReportBody = Static<ReportSchemas['RunReportBodySchema']>;
 
 /** A parameter a built-in report declares (its details list them). */
 export const ReportParameterSchema = Type.Object({

@@ -3,6 +3,7 @@ import type { Database } from '../database.js';
 import * as initial from './0001-initial.js';
 import * as reports from './0002-reports.js';
 import * as events from './0003-events.js';
+import * as schemaState from './0004-schema-state.js';
 
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-initial': initial,
   '0002-reports': reports,
   '0003-events': events,
+  '0004-schema-state': schemaState,
 };
 
 export interface MigrationReport {
