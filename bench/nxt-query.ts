@@ -31,7 +31,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { planQuery } from '../src/domain/nxt/query.js';
-import { surfaceLookUp } from '../src/domain/objects/index.js';
+import { builtinRegistry } from '../src/domain/objects/index.js';
 import { buildApp } from '../src/server/app.js';
 import { parsePostgresUrl, sessionOptions, timestampToIso } from '../src/store/postgres.js';
 import { createReportRunner } from '../src/store/report-query.js';
@@ -75,7 +75,7 @@ const app = await buildApp({ store, bootstrapKey: KEY });
 const described = await app.inject({ method: 'GET', url: '/v1/meta/services/objects/Company/describe', headers: { accesskey: KEY } });
 if (described.statusCode !== 200) throw new Error(`describe: ${described.statusCode} ${described.body}`);
 const fieldNames = (described.json() as { data: { fields: { fieldName: string }[] }[] }).data[0]!.fields.map((f) => f.fieldName);
-const lookUp = surfaceLookUp('nxt');
+const lookUp = builtinRegistry.surfaceLookUp('nxt');
 const view = lookUp('Company')!;
 const columns = fieldNames.map((name) => {
   const field = view.fields.find((f) => f.name === name);
