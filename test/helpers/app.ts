@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { createAccessKeyService, type AccessKeyService } from '../../src/domain/access-keys.js';
+import type { PicklistValues } from '../../src/domain/nxt/present.js';
+import { loadTenantSchema } from '../../src/schema/files.js';
 import { buildApp } from '../../src/server/app.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import type { Backend } from './backends.js';
@@ -36,12 +38,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(backend: Backend, options: { cacheTtlMs?: number } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  readonly cacheTtlMs?: number;
+  /** A tenant schema file to serve (as --schema). */
+  readonly schemaFile?: string;
+  /** As --picklist-values. */
+  readonly picklistValues?: PicklistValues;
+}
+
+export async function createTestApp(backend: Backend, options: TestAppOptions = {}): Promise<TestApp> {
   const databaseUrl = await backend.newDatabaseUrl();
-  const store = await openStore({ url: databaseUrl, sqliteSynchronous: 'normal', poolSize: 10 });
+  const schema = loadTenantSchema(options.schemaFile);
+  const store = await openStore({ url: databaseUrl, sqliteSynchronous: 'normal', poolSize: 10, schema });
   await store.migrate();
   const accessKeys = createAccessKeyService(store.keys, { bootstrapKey: BOOTSTRAP_KEY, cacheTtlMs: options.cacheTtlMs });
-  const app = await buildApp({ store, accessKeys });
+  const app = await buildApp({ store, accessKeys, picklistValues: options.picklistValues });
   const openapi = await app.inject({ method: 'GET', url: '/openapi.json' });
   const checker = new ResponseChecker(openapi.json());
 
