@@ -167,7 +167,7 @@ function toApiError(error: ErrorObject, schema: JsonSchema, data: unknown, at?: 
 
 /** Whether the node of `#/.../properties/name/type` is a property its object lists as required. */
 function isRequiredProperty(schema: JsonSchema, schemaPath: string): boolean {
-  const segments = pointerSegments(schemaPath.replace(/^#/, ''));
+  const segments = schemaSegments(schemaPath);
   segments.pop();
   const name = segments.pop();
   if (name === undefined || segments.pop() !== 'properties') return false;
@@ -270,8 +270,16 @@ function joinPath(path: string, segment: string, index: boolean): string {
 }
 
 /** The schema node whose keyword failed: `#/properties/limit/minimum` -> the `limit` schema. */
+/**
+ * Ajv's schemaPath is a URI fragment: its segments are percent-encoded (a patternProperties key
+ * such as `^[A-Za-z]...` arrives as `%5E%5BA-Za-z%5D...`), unlike instancePath.
+ */
+function schemaSegments(schemaPath: string): string[] {
+  return pointerSegments(schemaPath.replace(/^#/, '')).map((segment) => decodeURIComponent(segment));
+}
+
 function schemaNodeAt(schema: JsonSchema, schemaPath: string): unknown {
-  const segments = pointerSegments(schemaPath.replace(/^#/, ''));
+  const segments = schemaSegments(schemaPath);
   segments.pop();
   return walk(schema, segments);
 }

@@ -39,8 +39,18 @@ export const EMPTY_SCHEMA_DOCUMENT: SchemaDocument = { objects: {} };
 let validateDocument: Validator<SchemaDocument> | undefined;
 
 /** `objects.Company.fields.Tier__gc.type` -> `Company.Tier__gc.type`: the names a reader knows. */
-function readablePath(message: string): string {
-  return message.replace(/^objects\.([A-Za-z0-9_]+)\.fields\.([A-Za-z0-9_]+)/, '$1.$2').replace(/^objects\.([A-Za-z0-9_]+)/, '$1');
+function readablePath(path: string): string {
+  return path.replace(/^objects\.([^.]+)\.fields\.([^.]+)/, '$1.$2').replace(/^objects\.([^.]+)/, '$1');
+}
+
+/** The format check's error as `path: problem`, the path in the names a reader knows. */
+function formatProblem(error: ApiError): string {
+  const path = error.field;
+  if (!path) return error.message;
+  const marker = `(${path}): `;
+  const at = error.message.indexOf(marker);
+  const problem = at >= 0 ? error.message.slice(at + marker.length) : error.message;
+  return `${readablePath(path)}: ${problem}`;
 }
 
 /** Names a duplicate key by its path (`Company.Tier__gc`), where YAML would only give a line. */
@@ -64,11 +74,11 @@ export function parseSchemaDocument(text: string, file: string): SchemaDocument 
   const fail = (where: string, problem: string): never => {
     throw new SchemaFileError(`${file}: ${where ? `${where}: ` : ''}${problem}`);
   };
-  const yaml = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  const yaml = parseDocument(text, { uniqueKeys: false, prettyErrors: true });
   if (yaml.errors.length > 0) {
     const error = yaml.errors[0]!;
     const line = error.linePos?.[0];
-    fail(line ? `line ${line.line}, column ${line.col}` : '', `not valid YAML: ${error.message.split('\n')[0]}`);
+    fail(line ? `line ${line.line}, column ${line.col}` : '', `not valid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const duplicate = findDuplicateKey(yaml.contents, []);
   if (duplicate) {
@@ -82,7 +92,7 @@ export function parseSchemaDocument(text: string, file: string): SchemaDocument 
   try {
     return validateDocument(value);
   } catch (error) {
-    if (error instanceof ApiError) fail('', readablePath(error.message));
+    if (error instanceof ApiError) fail('', formatProblem(error));
     throw error;
   }
 }

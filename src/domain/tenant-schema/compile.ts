@@ -142,6 +142,8 @@ function fieldSpec(
     type: info.type,
     description: field.description ?? field.label ?? toLabel(fieldName),
     custom: fieldName.endsWith(CUSTOM_FIELD_SUFFIX),
+    // The seed surface keeps exactly the seed contract's fields.
+    seed: false,
     ...(info.dataType ? { dataType: info.dataType } : {}),
     ...(field.label ? { label: field.label } : {}),
     ...(field.required ? { required: true } : {}),

@@ -8,6 +8,8 @@
  * custom field ends in `__gc`) is checked by compile.ts, with messages as precise.
  */
 import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
+import { withErrorMessages, type SchemaFailure } from '../body-validation.js';
+import { errors } from '../errors.js';
 import { GSID_PATTERN } from '../gsid.js';
 
 /** Gainsight's field types, as the file spells them. */
@@ -77,6 +79,9 @@ export type SchemaField = Static<typeof SchemaFieldSchema>;
 
 const NamePattern = Type.String({ pattern: IDENTIFIER_PATTERN });
 
+/** Names outside the pattern are additional properties: say what a name must be. */
+const notAName = { additionalProperties: ({ path }: SchemaFailure) => errors.invalidValue(path, 'not a name: a name is a letter, then letters, digits or _') };
+
 export const SchemaObjectSchema = Type.Object(
   {
     objectType: Type.Optional(
@@ -85,7 +90,10 @@ export const SchemaObjectSchema = Type.Object(
     label: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     labelPlural: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
-    fields: Type.Record(NamePattern, SchemaFieldSchema, { description: 'Field name -> field' }),
+    fields: withErrorMessages(
+      Type.Record(NamePattern, SchemaFieldSchema, { description: 'Field name -> field: an identifier', additionalProperties: false }),
+      notAName,
+    ),
   },
   { additionalProperties: false },
 );
@@ -95,9 +103,13 @@ export const SchemaDocumentSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String({ description: 'Editors: the JSON Schema of this file' })),
     version: Type.Optional(Type.Literal(1)),
-    objects: Type.Record(NamePattern, SchemaObjectSchema, {
-      description: 'Object name -> object. A standard object (Company, Person, ...) lists custom fields to add to it; any other name is a new object',
-    }),
+    objects: withErrorMessages(
+      Type.Record(NamePattern, SchemaObjectSchema, {
+        additionalProperties: false,
+        description: 'Object name -> object. A standard object (Company, Person, ...) lists custom fields to add to it; any other name is a new object',
+      }),
+      notAName,
+    ),
   },
   {
     additionalProperties: false,
