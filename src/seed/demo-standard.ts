@@ -149,7 +149,6 @@ export async function loadStandardDemoData(store: Store, baseDate: string): Prom
       GsCompanyId: company.Gsid,
       AuthorId: owner,
       DurationInMins: 30,
-      LastModifiedDate: at,
     });
   }
   await store.records(object('cta_group')).insertMany(plans);

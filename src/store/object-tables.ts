@@ -149,6 +149,12 @@ async function writeAppliedSchema(executor: Db, applied: AppliedSchema): Promise
     .execute();
 }
 
+/** The fields that own a column: the first of several over one column (see `mirrors` in schema files). */
+function uniqueColumns(fields: readonly FieldDescription[]): FieldDescription[] {
+  const seen = new Set<string>();
+  return fields.filter((field) => !seen.has(field.column) && seen.add(field.column));
+}
+
 /** One change to the database; `description` is what `schema diff` prints. */
 export interface SchemaChange {
   readonly description: string;
@@ -190,6 +196,9 @@ function plannedDrops(database: Database, schema: TenantSchema, applied: Applied
       const after = now.fields[fieldName];
       const changed = after !== undefined && storageOf(after) !== storageOf(field);
       if (after !== undefined && !changed) continue;
+      // A field over a column another field still uses (a mirrored timestamp) goes without a trace.
+      const shared = Object.entries(now.fields).some(([name, other]) => name !== fieldName && other.column === field.column);
+      if (shared && after === undefined) continue;
       if (take(dropKey(objectName, fieldName))) {
         changes.push({
           description: `drop column ${before.table}.${field.column} (field ${objectName}.${fieldName}, with its values)${changed ? ', to add it again as ' + after!.type : ''}`,
@@ -258,7 +267,7 @@ export async function planSchema(database: Database, db: Db, schema: TenantSchem
       description: `create table ${object.table} (object ${object.name}, ${inline.length} fields)`,
       run: async (db) => {
         let table = db.schema.createTable(object.table);
-        for (const field of inline) {
+        for (const field of uniqueColumns(inline)) {
           table = table.addColumn(field.column, sql.raw(columnType(field, t)), (c) => {
             if (field.name === 'Gsid') return c.primaryKey();
             let column = field.required || field.readOnly ? c.notNull() : c;
@@ -281,6 +290,9 @@ export async function planSchema(database: Database, db: Db, schema: TenantSchem
       for (const column of wanted) {
         if (columns.has(column)) continue;
         const isKey = column !== field.column;
+        const valuesExist = columns.has(field.column);
+        // A second field over the same column (one that mirrors a timestamp) adds nothing more.
+        columns.add(column);
         changes.push({
           description: `add column ${object.table}.${column} (${isKey ? `lower-cased key of ${object.name}.${field.name}` : `field ${object.name}.${field.name}, ${field.references ? `LOOKUP to ${field.references}` : field.dataType}`})`,
           run: async (db) => {
@@ -292,8 +304,9 @@ export async function planSchema(database: Database, db: Db, schema: TenantSchem
               )
               .execute();
             // A field made unique ignoring case later: its key column starts from the values the
-            // rows hold (two rows equal ignoring case then fail the unique index, loudly).
-            if (isKey && !newTables.has(object.table)) {
+            // rows hold (two rows equal ignoring case then fail the unique index, loudly). A new
+            // field has no values yet, so there is nothing to fill.
+            if (isKey && valuesExist) {
               await sql`update ${sql.table(object.table)} set ${sql.ref(column)} = lower(${sql.ref(field.column)})`.execute(db);
             }
           },

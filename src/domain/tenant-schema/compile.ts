@@ -127,6 +127,8 @@ function fieldSpec(
   onlyFor('categoryId', isPicklist(field.type), 'PICKLIST and MULTISELECTDROPDOWNLIST');
   onlyFor('maxLength', info.text === true, 'STRING, EMAIL, URL and RICHTEXTAREA');
   onlyFor('decimalPlaces', info.numeric === true, 'NUMBER, CURRENCY and PERCENTAGE');
+  onlyFor('mirrors', field.type === 'DATETIME', 'DATETIME');
+  if (field.mirrors && (field.required || field.unique)) throw new SchemaError(where, 'a field that mirrors a timestamp is set by the server: it takes neither required nor unique');
   if (field.unique && (field.type === 'BOOLEAN' || field.type === 'RICHTEXTAREA' || field.type === 'MULTISELECTDROPDOWNLIST')) {
     throw new SchemaError(where, `a ${field.type} field cannot be unique`);
   }
@@ -153,6 +155,8 @@ function fieldSpec(
     ...(info.numeric ? { minimum: -MAX_AMOUNT, maximum: MAX_AMOUNT } : {}),
     ...(field.decimalPlaces !== undefined ? { decimalPlaces: field.decimalPlaces } : {}),
     ...(references ? { references, onDelete: field.onDelete ?? 'setNull' } : {}),
+    // Another name for the timestamp's column: read-only, always equal to it.
+    ...(field.mirrors ? { readOnly: true, column: toSnakeCase(field.mirrors) } : {}),
     ...(isPicklist(field.type)
       ? { options: options(where, objectName, fieldName, field), categoryId: field.categoryId ?? derivedGsid(`category:${objectName}.${fieldName}`) }
       : {}),

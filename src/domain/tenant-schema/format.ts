@@ -72,6 +72,12 @@ export const SchemaFieldSchema = Type.Object(
     ),
     options: Type.Optional(Type.Array(PicklistOptionSchema, { minItems: 1, maxItems: MAX_OPTIONS, description: 'PICKLIST, MULTISELECTDROPDOWNLIST: the options' })),
     categoryId: Type.Optional(Gsid('PICKLIST, MULTISELECTDROPDOWNLIST: the dropdown category Gsid (derived from object and field when absent)')),
+    mirrors: Type.Optional(
+      StringEnum(
+        ['CreatedDate', 'ModifiedDate'] as const,
+        "DATETIME: a read-only field that always equals the record's CreatedDate or ModifiedDate (objects that also name their timestamps otherwise, such as activity_timeline's LastModifiedDate)",
+      ),
+    ),
   },
   { additionalProperties: false },
 );
