@@ -26,10 +26,13 @@ export async function withStore<T>(flags: ConfigFlags, work: (store: Store) => P
   }
 }
 
-/** Like withStore, with the schema brought up to date first (every command but `migrate`). */
-export function withMigratedStore<T>(flags: ConfigFlags, work: (store: Store) => Promise<T>): Promise<T> {
+/**
+ * Like withStore, with the database brought up to date first: the migrations, and the tables to
+ * the schema unless `tables` is false (commands that touch no object's records need no --schema).
+ */
+export function withMigratedStore<T>(flags: ConfigFlags, work: (store: Store) => Promise<T>, { tables = true } = {}): Promise<T> {
   return withStore(flags, async (store) => {
-    await store.migrate();
+    await store.migrate({ tables });
     return work(store);
   });
 }

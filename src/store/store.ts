@@ -40,9 +40,10 @@ export interface Store {
   readonly transaction: Transact;
   /**
    * Applies pending migrations, then brings the tables to the schema (see object-tables.ts);
-   * `drop` names objects and fields to drop with their data (`Company.Tier__gc`).
+   * `drop` names objects and fields to drop with their data (`Company.Tier__gc`); `tables: false`
+   * applies the migrations alone (commands that touch no object, such as `keys`).
    */
-  migrate(options?: { readonly drop?: readonly string[] }): Promise<MigrationReport>;
+  migrate(options?: { readonly drop?: readonly string[]; readonly tables?: boolean }): Promise<MigrationReport>;
   /** What migrate would change in the tables, changing nothing. */
   diffSchema(options?: { readonly drop?: readonly string[] }): Promise<string[]>;
   /** The schema last applied to this database (undefined before the first apply). */
@@ -126,6 +127,7 @@ export function createStore(database: Database, schema: TenantSchema = standardS
       ),
     migrate: async (options = {}) => {
       const report = await migrateToLatest(database);
+      if (options.tables === false) return report;
       const created = await applySchema(database, schema, options.drop);
       await restoreDeferredIndexes(database);
       return { applied: [...report.applied, ...created] };

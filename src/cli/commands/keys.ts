@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { createAccessKeyService, displayPrefix } from '../../domain/access-keys.js';
+import type { ConfigFlags } from '../../config.js';
+import type { Store } from '../../store/store.js';
 import { CliError, databaseOptionHelp, withMigratedStore } from '../common.js';
+
+/** Keys live outside the objects: these commands need no --schema (and take one for uniformity). */
+const withKeyStore = <T>(flags: ConfigFlags, work: (store: Store) => Promise<T>) => withMigratedStore(flags, work, { tables: false });
 
 export function registerKeysCommand(program: Command): void {
   const keys = program.command('keys').description('create, list and revoke access keys');
@@ -15,7 +20,7 @@ export function registerKeysCommand(program: Command): void {
     .action(async (flags: { name: string; readOnly: boolean; db?: string; schema?: string }) => {
       const name = flags.name.trim();
       if (name === '' || name.length > 100) throw new CliError('--name must be 1 to 100 characters');
-      await withMigratedStore(flags, async (store) => {
+      await withKeyStore(flags, async (store) => {
         const { key, record } = await createAccessKeyService(store.keys).create(name, { readOnly: flags.readOnly });
         process.stdout.write(
           `Created ${record.readOnly ? 'read-only' : 'read-write'} access key "${record.name}" (${displayPrefix(record.id)}).\n` +
@@ -31,7 +36,7 @@ export function registerKeysCommand(program: Command): void {
     .option(...databaseOptionHelp.db)
     .option(...databaseOptionHelp.schema)
     .action(async (flags: { json: boolean; db?: string; schema?: string }) => {
-      await withMigratedStore(flags, async (store) => {
+      await withKeyStore(flags, async (store) => {
         const rows = (await createAccessKeyService(store.keys).list()).map((key) => ({
           prefix: displayPrefix(key.id),
           name: key.name,
@@ -63,7 +68,7 @@ export function registerKeysCommand(program: Command): void {
     .option(...databaseOptionHelp.db)
     .option(...databaseOptionHelp.schema)
     .action(async (prefix: string, flags: { db?: string; schema?: string }) => {
-      await withMigratedStore(flags, async (store) => {
+      await withKeyStore(flags, async (store) => {
         if (!(await createAccessKeyService(store.keys).revoke(prefix.trim()))) {
           throw new CliError(`No active access key with prefix ${prefix}; see gainsight-api keys list`);
         }
