@@ -130,7 +130,8 @@ export const errors = {
     fieldError(ErrorCodes.unknownReference, field, `Invalid field value (${field}): no ${objectName} with Gsid ${id} exists`, id),
   /** The NXT surface's answer for an object name it does not know, worded as Gainsight words it. */
   unknownObject: (name: string) => new ApiError(400, ErrorCodes.unknownObject, 'Requested object not found.', {}, 'object', name),
-  conflict: (why: string) => new ApiError(409, ErrorCodes.conflict, why),
+  /** `field`: the one field whose value collides, when there is one. */
+  conflict: (why: string, field?: string) => new ApiError(409, ErrorCodes.conflict, why, {}, field),
   badRequest: (why: string) => new ApiError(400, ErrorCodes.badRequest, why),
   routeNotFound: (method: string, url: string) =>
     new ApiError(404, ErrorCodes.routeNotFound, `No route for ${method} ${url}`),

@@ -16,7 +16,7 @@ import { isPlainObject } from './json.js';
 import { isCalendarDate, isDateTime } from './dates.js';
 import { errors, describeValue } from './errors.js';
 import type { FieldDescription, ObjectDescription } from './object-model.js';
-import { findPicklistOption, isTextType, matchFieldName, MAX_INTEGER, MULTISELECT_SEPARATOR } from './object-model.js';
+import { findPicklistOption, isTextType, matchFieldName, MAX_INTEGER, multiselectValue, MULTISELECT_SEPARATOR } from './object-model.js';
 import { parseLenientDate, parseLenientDateTime, parseLenientNumber, parseLenientBoolean } from './lenient-values.js';
 import { isStorableText } from './text.js';
 import { isGsid } from './gsid.js';
@@ -175,15 +175,18 @@ function checkScalar(ref: FieldRef, value: unknown, where: string, dialect: Dial
       // Stored text never holds these, so they could never match (and PostgreSQL rejects NUL).
       if (!isStorableText(value)) throw errors.invalidValue(where, 'text contains a NUL character or an unpaired UTF-16 surrogate');
       // A picklist stores labels; a client that reads Gsids (--picklist-values gsid) filters by them.
-      if (field.options && field.dataType === 'MULTISELECTDROPDOWNLIST') {
-        return value
-          .split(MULTISELECT_SEPARATOR)
-          .map((part) => findPicklistOption(field, part)?.label ?? part)
-          .join(MULTISELECT_SEPARATOR);
-      }
-      if (field.options) return findPicklistOption(field, value)?.label ?? value;
-      return value;
+      return field.options ? picklistText(field, value) : value;
   }
+}
+
+/**
+ * A picklist stores labels (a multi-select, its labels in the options' order): a value compared
+ * with one names options as stored, whether the client sent labels or the Gsids it reads with
+ * --picklist-values gsid. Text naming no option is left as sent (it matches nothing, or a part).
+ */
+function picklistText(field: FieldDescription, value: string): string {
+  if (field.dataType === 'MULTISELECTDROPDOWNLIST') return multiselectValue(field, value.split(MULTISELECT_SEPARATOR));
+  return findPicklistOption(field, value)?.label ?? value;
 }
 
 function buildCondition(ref: FieldRef, operator: Operator, values: readonly unknown[], where: string, dialect: Dialect): Predicate {
@@ -221,7 +224,9 @@ function buildCondition(ref: FieldRef, operator: Operator, values: readonly unkn
       if (typeof text !== 'string') throw errors.invalidValue(`${where}[0]`, `${operator} needs a string, got ${describeValue(text)}`);
       if (!isStorableText(text)) throw errors.invalidValue(`${where}[0]`, 'text contains a NUL character or an unpaired UTF-16 surrogate');
       const position = operator === 'STARTS_WITH' ? 'start' : operator === 'ENDS_WITH' ? 'end' : 'anywhere';
-      return { kind: 'like', ref, position, text, negated: operator === 'DOES_NOT_CONTAINS' };
+      // `CONTAINS <option Gsid>` on a picklist looks for the option's label.
+      const sought = ref.field.options ? (findPicklistOption(ref.field, text)?.label ?? text) : text;
+      return { kind: 'like', ref, position, text: sought, negated: operator === 'DOES_NOT_CONTAINS' };
     }
     case 'IN':
     case 'NOT_IN':

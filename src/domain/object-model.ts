@@ -348,3 +348,18 @@ export function findPicklistOption(field: Pick<FieldSpec, 'options'>, value: str
   const lower = value.trim().toLowerCase();
   return field.options?.find((option) => option.gsid === value.trim() || option.label.toLowerCase() === lower);
 }
+
+/**
+ * A multi-select's parts as stored: each part that names an option (by label or Gsid) as its
+ * label, once, in the options' order; parts that name no option are kept, after them.
+ */
+export function multiselectValue(field: Pick<FieldSpec, 'options'>, parts: readonly string[]): string {
+  const chosen = new Set<string>();
+  const unknown: string[] = [];
+  for (const part of parts.map((p) => p.trim()).filter((p) => p !== '')) {
+    const option = findPicklistOption(field, part);
+    if (option) chosen.add(option.label);
+    else if (!unknown.includes(part)) unknown.push(part);
+  }
+  return [...field.options!.filter((option) => chosen.has(option.label)).map((option) => option.label), ...unknown].join(MULTISELECT_SEPARATOR);
+}

@@ -78,6 +78,7 @@ export function createRecordService(repository: RecordRepository, options: Recor
       throw errors.conflict(
         `Duplicate value (${fields.join(', ')}${rows.length === 1 ? ` = ${shown}` : ''}): another ${object.name} already has it` +
           (ignoringCase ? ' (compared ignoring case)' : ''),
+        fields.length === 1 ? fields[0] : undefined,
       );
     }
     if (failure.kind === 'foreignKey') {

@@ -8,6 +8,9 @@ import { GSID_PATTERN } from './gsid.js';
 
 export type JsonSchema = Record<string, unknown>;
 
+/** Most entries a multi-select value may list (repeats included; they are dropped when stored). */
+const MAX_MULTISELECT_ITEMS = 1000;
+
 /**
  * How a body is applied: `create` (POST), `replace` (PUT: fields given, `Name` required), `patch`
  * (merge patch: null clears), and `insert` (the NXT surface's insert: required fields needed,
@@ -24,7 +27,7 @@ export function fieldSchema(field: FieldDescription): JsonSchema {
     case 'string':
       if (field.dataType === 'MULTISELECTDROPDOWNLIST') {
         // Labels (or option Gsids) as an array, or joined with `;`; stored joined with `;`.
-        Object.assign(schema, { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: field.options?.length ?? 0 }] });
+        Object.assign(schema, { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: MAX_MULTISELECT_ITEMS }] });
         break;
       }
       Object.assign(schema, { type: 'string' });

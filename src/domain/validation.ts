@@ -8,7 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import { isCalendarDate, isDateTime } from './dates.js';
 import { ApiError, errors, describeValue } from './errors.js';
 import type { FieldDescription, FieldValues, ObjectDescription } from './object-model.js';
-import { findPicklistOption, MULTISELECT_SEPARATOR, suggestField } from './object-model.js';
+import { findPicklistOption, multiselectValue, MULTISELECT_SEPARATOR, suggestField } from './object-model.js';
 import { inputSchema, type WriteMode } from './schemas.js';
 import { codePointLength, isStorableText } from './text.js';
 
@@ -95,13 +95,13 @@ function picklistValue(field: FieldDescription, value: unknown): string | null {
   };
   if (field.dataType !== 'MULTISELECTDROPDOWNLIST') return option(value as string);
   const parts = (Array.isArray(value) ? (value as string[]) : (value as string).split(MULTISELECT_SEPARATOR)).map((part) => part.trim()).filter((part) => part !== '');
-  const labels = new Set(parts.map(option));
-  if (labels.size === 0) {
+  parts.forEach(option);
+  if (parts.length === 0) {
     if (field.required) throw errors.requiredValue(field.name, 'the field is required: send at least one option');
     return null;
   }
   // In the options' order, each once.
-  return field.options!.filter((o) => labels.has(o.label)).map((o) => o.label).join(MULTISELECT_SEPARATOR);
+  return multiselectValue(field, parts);
 }
 
 /**

@@ -53,11 +53,10 @@ export interface Database {
    */
   refreshStatistics(tables: readonly string[]): Promise<void>;
   /**
-   * Inside a transaction: waits for and takes the lock that serialises schema changes between
-   * nodes (PostgreSQL: a transaction-scoped advisory lock; SQLite's BEGIN IMMEDIATE already is one).
+   * Runs the migrations and the schema apply under the lock that serialises them between nodes
+   * (PostgreSQL: a session-level advisory lock per schema; SQLite: its write lock already does).
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  lockSchema(trx: Kysely<any>): Promise<void>;
+  withMigrationLock<T>(work: () => Promise<T>): Promise<T>;
   /**
    * The columns of one table of this database's schema, or undefined when there is no such table.
    * (Kysely's introspector reads every schema of the database, and fails when another tenant's

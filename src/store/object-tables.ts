@@ -9,8 +9,8 @@
  * (`gainsight-api schema apply --drop Company.Tier__gc`).
  *
  * planSchema works out the changes without making them (`schema diff`); applySchema makes them in
- * one transaction under the migration lock (PostgreSQL: Kysely's advisory lock; SQLite: the write
- * lock), so nodes starting together apply each change exactly once.
+ * one transaction, under the migration lock Store.migrate holds (PostgreSQL: an advisory lock per
+ * schema; SQLite: the write lock), so nodes starting together apply each change exactly once.
  */
 import { sql, type Kysely } from 'kysely';
 import type { FieldDescription, FieldType, ObjectDescription, OnDelete } from '../domain/object-model.js';
@@ -348,11 +348,13 @@ export async function planSchema(database: Database, db: Db, schema: TenantSchem
   return changes;
 }
 
-/** Brings the database to the schema (see planSchema), records it, and answers what it changed. */
+/**
+ * Brings the database to the schema (see planSchema), records it, and answers what it changed.
+ * The caller holds the migration lock (Store.migrate).
+ */
 export async function applySchema(database: Database, schema: TenantSchema, drop: readonly string[] = []): Promise<string[]> {
   return database.maintenance((maintenanceDb) =>
     maintenanceDb.transaction().execute(async (db) => {
-      await database.lockSchema(db);
       const changes = await planSchema(database, db, schema, drop);
       const done: string[] = [];
       for (const change of changes) {

@@ -92,9 +92,6 @@ export function sessionOptions(schema: string | undefined, userOptions: string |
 }
 
 /** A URL safe to print: the password is masked. */
-/** Kysely's PostgreSQL migration lock (kysely/dist/esm/dialect/postgres/postgres-adapter.js). */
-const KYSELY_MIGRATION_LOCK_ID = BigInt('3853314791062309107');
-
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -158,10 +155,20 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         where table_schema = current_schema() and table_name = ${table}`.execute(executor);
       return rows.length > 0 ? new Set(rows.map((row) => row.name)) : undefined;
     },
-    // The lock Kysely's migrator takes (its advisory lock id), so that migrations and schema
-    // applies of every node run one at a time.
-    lockSchema: async (trx) => {
-      await sql`select pg_advisory_xact_lock(${sql.lit(KYSELY_MIGRATION_LOCK_ID)})`.execute(trx);
+    // One session-level advisory lock per schema around the migrations and the schema apply:
+    // the nodes of one schema take turns (so each change is made once), nodes of other schemas
+    // in the same database do not wait for them.
+    withMigrationLock: async (work) => {
+      const client = new pg.Client({ ...poolConfig });
+      await client.connect();
+      const key = `gainsight-api:migrate:${tableSchema ?? ''}`;
+      try {
+        await client.query('select pg_advisory_lock(hashtext($1))', [key]);
+        return await work();
+      } finally {
+        await client.query('select pg_advisory_unlock(hashtext($1))', [key]).catch(() => {});
+        await client.end().catch(() => {});
+      }
     },
     indexNamesOf: async (executor, table) => {
       const { rows } = await sql<{ name: string }>`

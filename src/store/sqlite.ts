@@ -108,7 +108,8 @@ export function openSqlite(options: SqliteOptions): Database {
     columnTypes,
     classifyError,
     prepareSchema: async () => {},
-    lockSchema: async () => {},
+    // One process at a time writes: the migrator's lock table and BEGIN IMMEDIATE serialise nodes.
+    withMigrationLock: (work) => work(),
     columnsOf: async (executor, table) => {
       const { rows } = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(executor);
       return rows.length > 0 ? new Set(rows.map((row) => row.name)) : undefined;

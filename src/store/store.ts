@@ -125,13 +125,14 @@ export function createStore(database: Database, schema: TenantSchema = standardS
           });
         }),
       ),
-    migrate: async (options = {}) => {
-      const report = await migrateToLatest(database);
-      if (options.tables === false) return report;
-      const created = await applySchema(database, schema, options.drop);
-      await restoreDeferredIndexes(database);
-      return { applied: [...report.applied, ...created] };
-    },
+    migrate: (options = {}) =>
+      database.withMigrationLock(async () => {
+        const report = await migrateToLatest(database);
+        if (options.tables === false) return report;
+        const created = await applySchema(database, schema, options.drop);
+        await restoreDeferredIndexes(database);
+        return { applied: [...report.applied, ...created] };
+      }),
     diffSchema: (options = {}) => diffSchema(database, schema, options.drop),
     appliedSchema: async () => ((await database.columnsOf(database.db, 'schema_state')) ? readAppliedSchema(database.db) : undefined),
     claimOnce: (key) => classified(database, () => claimOnce(database.db, key, new Date().toISOString())),

@@ -35,6 +35,11 @@ const describeSchema: JsonSchema = {
             dataType: { type: 'string' },
             objectName: { type: 'string' },
             description: { type: 'string' },
+            options: {
+              type: 'array',
+              description: "Picklists only: the options; `value` is the option's Gsid",
+              items: { type: 'object', additionalProperties: true },
+            },
             meta: { type: 'object', additionalProperties: true },
           },
           required: ['fieldName', 'label', 'dataType', 'objectName', 'meta'],
@@ -131,7 +136,8 @@ export function metaRoutes(context: ApiContext): RouteSpec[] {
       extension: true,
       parameters: [{ name: 'categoryId', in: 'path', required: true, description: 'Category Gsid', schema: { type: 'string' } }],
       response: { description: 'The category and its items', data: dropdownSchema },
-      errorStatuses: [404],
+      // No such category is GSOBJ_1011, which the NXT surface answers with 400 (see README, Surfaces).
+      errorStatuses: [400],
       handler: async (request) => {
         const id = (request.params as { categoryId: string }).categoryId;
         const category = categories.get(id);
