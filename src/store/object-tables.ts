@@ -226,8 +226,21 @@ function plannedDrops(database: Database, schema: TenantSchema, applied: Applied
       `${source}: ${refused.join('; ')}. Nothing was changed. To drop it and its data on purpose: gainsight-api schema apply ${names.map((name) => `--drop ${name}`).join(' ')}`,
     );
   }
-  // Columns before tables: a dropped lookup column may point at a dropped table.
-  return [...changes.filter((change) => change.description.startsWith('drop column')), ...changes.filter((change) => change.description.startsWith('drop table'))];
+  // Columns before tables (a dropped lookup column may point at a dropped table), and a table
+  // before the tables it looks up (dropping a table deletes its rows, which restrict lookups to).
+  const tables = changes.filter((change) => change.description.startsWith('drop table'));
+  const objectOf = (change: SchemaChange) => /\(object (\S+),/.exec(change.description)![1]!;
+  const looksUp = (from: string, to: string) =>
+    from !== to && Object.values(applied!.objects[from]!.fields).some((field) => field.references === to);
+  const ordered: SchemaChange[] = [];
+  const pending = [...tables];
+  while (pending.length > 0) {
+    // Next: a table no other pending table looks up (in a circle of lookups, the first one).
+    const next = pending.find((change) => !pending.some((other) => looksUp(objectOf(other), objectOf(change)))) ?? pending[0]!;
+    ordered.push(next);
+    pending.splice(pending.indexOf(next), 1);
+  }
+  return [...changes.filter((change) => change.description.startsWith('drop column')), ...ordered];
 }
 
 function describeStorage(field: AppliedField): string {
