@@ -66,25 +66,6 @@ const TYPES: Record<SchemaFieldType, TypeInfo> = {
   MULTISELECTDROPDOWNLIST: { type: 'string', dataType: 'MULTISELECTDROPDOWNLIST' },
 };
 
-/** The schema-file type of a field (the inverse of TYPES, as export and describe import need it). */
-export function schemaTypeOf(field: { type: FieldType; dataType: DataType; references?: string }): SchemaFieldType {
-  if (field.references) return 'LOOKUP';
-  if (field.type === 'integer') return 'NUMBER';
-  const exact = (Object.keys(TYPES) as SchemaFieldType[]).find((name) => TYPES[name].type === field.type && (TYPES[name].dataType ?? null) === (field.dataType === TYPE_DEFAULT_DATA_TYPE[field.type] ? null : field.dataType));
-  return exact ?? (field.dataType as SchemaFieldType);
-}
-
-const TYPE_DEFAULT_DATA_TYPE: Record<FieldType, DataType> = {
-  gsid: 'GSID',
-  string: 'STRING',
-  email: 'EMAIL',
-  number: 'NUMBER',
-  integer: 'NUMBER',
-  date: 'DATE',
-  datetime: 'DATETIME',
-  boolean: 'BOOLEAN',
-};
-
 const isPicklist = (type: SchemaFieldType) => type === 'PICKLIST' || type === 'MULTISELECTDROPDOWNLIST';
 
 function assertName(where: string, name: string): void {
