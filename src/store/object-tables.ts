@@ -300,10 +300,11 @@ export async function planSchema(database: Database, db: Db, schema: TenantSchem
     const columns = existing.get(object.table)!;
     for (const field of object.fields) {
       const wanted = [field.column, ...(field.uniqueIgnoringCase ? [field.column + UNIQUE_KEY_SUFFIX] : [])];
+      // Whether the field's values are there already (before this apply adds anything).
+      const valuesExist = columns.has(field.column);
       for (const column of wanted) {
         if (columns.has(column)) continue;
         const isKey = column !== field.column;
-        const valuesExist = columns.has(field.column);
         // A second field over the same column (one that mirrors a timestamp) adds nothing more.
         columns.add(column);
         changes.push({
