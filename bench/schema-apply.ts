@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import type { SchemaDocument, SchemaField } from '../src/domain/tenant-schema/format.js';
 import { tenantSchemaOf } from '../src/schema/files.js';
-import { createStore } from '../src/store/store.js';
+import { createStore, openStore } from '../src/store/store.js';
 import { median, openSeededStore } from './common.js';
 
 const { values } = parseArgs({
@@ -54,12 +54,18 @@ const KINDS: Record<string, { field: SchemaField; ddl: (t: { text: string }) => 
   },
 };
 
-const { store, total } = await openSeededStore(values.db!, Number(values.companies));
-const database = store.database;
 const schemaWith = (field?: SchemaField) => {
   const document: SchemaDocument = { objects: field ? { Company: { fields: { BenchField__gc: field } } } : {} };
   return tenantSchemaOf(document, 'bench.yaml');
 };
+
+// A run cut short leaves its field applied: drop it first.
+const probe = await openStore({ url: values.db!, schema: schemaWith() });
+if ((await probe.appliedSchema())?.objects.Company?.fields.BenchField__gc) await probe.migrate({ drop: ['Company.BenchField__gc'] });
+await probe.close();
+
+const { store, total } = await openSeededStore(values.db!, Number(values.companies));
+const database = store.database;
 const base = createStore(database, schemaWith());
 await base.migrate();
 
