@@ -30,6 +30,10 @@ export interface MigrationReport {
  */
 export async function migrateToLatest(database: Database): Promise<MigrationReport> {
   await database.prepareSchema();
+  // Nothing pending (every start but the first after an upgrade): no need for the migrator, whose
+  // introspection reads the tables of every schema of the database (and fails when another
+  // tenant's schema is dropped meanwhile).
+  if (await allApplied(database)) return { applied: [] };
   const migrations = Object.fromEntries(
     Object.entries(MIGRATIONS).map(([name, module]): [string, Migration] => [
       name,
@@ -52,4 +56,11 @@ export async function migrateToLatest(database: Database): Promise<MigrationRepo
     throw new Error(failed ? `Migration ${failed} failed: ${message}` : `Migrations could not run: ${message}`);
   }
   return { applied: results.filter((result) => result.status === 'Success').map((result) => result.migrationName) };
+}
+
+async function allApplied(database: Database): Promise<boolean> {
+  if (!(await database.columnsOf(database.db, 'schema_migration'))) return false;
+  const rows = (await database.db.selectFrom('schema_migration').select('name').execute()) as { name: string }[];
+  const done = new Set(rows.map((row) => row.name));
+  return Object.keys(MIGRATIONS).every((name) => done.has(name));
 }
