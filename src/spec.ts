@@ -1,14 +1,14 @@
 /** The seed OpenAPI document shipped in `spec/`: the source of truth for the seed surface. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { readPackageYaml } from './package-data.js';
 
 // Both src/spec.ts and dist/spec.js sit one level below the package root.
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SEED_SPEC_PATH = `${PACKAGE_ROOT}spec/gainsight-rest-api-openapi.yml`;
 
 export function loadSeedSpec(): Record<string, unknown> {
-  return parse(readFileSync(SEED_SPEC_PATH, 'utf8')) as Record<string, unknown>;
+  return readPackageYaml(SEED_SPEC_PATH, 'seed-spec.json') as Record<string, unknown>;
 }
 
 export function packageVersion(): string {

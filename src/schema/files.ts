@@ -6,9 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isMap, isScalar, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import { compileValidator, type Validator } from '../domain/body-validation.js';
 import { ApiError } from '../domain/errors.js';
+import { readPackageYaml, yaml as yamlParser } from '../package-data.js';
 import { BUILTIN_OBJECTS } from '../domain/objects/index.js';
 import { createRegistry, type ObjectRegistry } from '../domain/registry.js';
 import { compileSchema, SchemaError } from '../domain/tenant-schema/compile.js';
@@ -55,6 +56,7 @@ function formatProblem(error: ApiError): string {
 
 /** Names a duplicate key by its path (`Company.Tier__gc`), where YAML would only give a line. */
 function findDuplicateKey(node: Node | null | undefined, path: string[]): string[] | undefined {
+  const { isMap, isScalar } = yamlParser();
   if (!isMap(node)) return undefined;
   const seen = new Set<string>();
   for (const item of node.items) {
@@ -69,16 +71,12 @@ function findDuplicateKey(node: Node | null | undefined, path: string[]): string
   return undefined;
 }
 
-/**
- * Parses and checks one schema document (YAML or JSON text); `file` names it in messages.
- * `check: false` skips the format check (the package's own file, which a test checks instead:
- * compiling the format's validator is a tenth of the start-up time).
- */
-export function parseSchemaDocument(text: string, file: string, check = true): SchemaDocument {
+/** Parses and checks one schema document (YAML or JSON text); `file` names it in messages. */
+export function parseSchemaDocument(text: string, file: string): SchemaDocument {
   const fail = (where: string, problem: string): never => {
     throw new SchemaFileError(`${file}: ${where ? `${where}: ` : ''}${problem}`);
   };
-  const yaml = parseDocument(text, { uniqueKeys: false, prettyErrors: true });
+  const yaml = yamlParser().parseDocument(text, { uniqueKeys: false, prettyErrors: true });
   if (yaml.errors.length > 0) {
     const error = yaml.errors[0]!;
     const line = error.linePos?.[0];
@@ -92,7 +90,6 @@ export function parseSchemaDocument(text: string, file: string, check = true): S
   }
   const value: unknown = yaml.toJS({ maxAliasCount: 100 });
   if (value === null || value === undefined) fail('', 'the file is empty; it needs objects: (see the README, "Mirror your tenant")');
-  if (!check) return value as SchemaDocument;
   validateDocument ??= compileValidator<SchemaDocument>(createAjv(), SchemaDocumentSchema);
   try {
     return validateDocument(value);
@@ -126,7 +123,8 @@ let standard: ObjectRegistry | undefined;
 /** The built-in objects and the package's standard objects (read once per process). */
 export function standardRegistry(): ObjectRegistry {
   if (!standard) {
-    const document = parseSchemaDocument(readSchemaFile(STANDARD_OBJECTS_PATH), STANDARD_OBJECTS_PATH, false);
+    // The package's own file: a test checks it against the format, so it is not checked here.
+    const document = readPackageYaml(STANDARD_OBJECTS_PATH, 'standard-objects.json') as SchemaDocument;
     standard = compileSchemaFile(createRegistry(BUILTIN_OBJECTS), document, STANDARD_OBJECTS_PATH);
   }
   return standard;

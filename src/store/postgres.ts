@@ -6,6 +6,7 @@
  * (never globally): int8 and numeric as numbers, `date` as the plain `YYYY-MM-DD` string and
  * `timestamptz` as an ISO 8601 UTC string, whatever the session's time zone.
  */
+import { redactUrl } from './database-url.js';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { ColumnTypes, Database, StoreFailure } from './database.js';
@@ -92,16 +93,6 @@ export function sessionOptions(schema: string | undefined, userOptions: string |
 }
 
 /** A URL safe to print: the password is masked. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
-
 /**
  * A connection that drops emits 'error' on its client; the pool listens only to idle clients, and
  * an 'error' nobody listens to would crash the process. The query in flight fails on its own (and
@@ -255,3 +246,5 @@ function classifyError(error: unknown): StoreFailure | undefined {
   }
   return undefined;
 }
+
+export { redactUrl };

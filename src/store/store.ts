@@ -16,12 +16,12 @@ import { claimOnce } from './server-meta.js';
 import { createKeyRepository, type KeyRepository } from './key-repository.js';
 import { migrateToLatest, type MigrationReport } from './migrations/index.js';
 import { applySchema, diffSchema, readAppliedSchema, type AppliedSchema } from './object-tables.js';
-import { openPostgres } from './postgres.js';
 import { createRecordRepository } from './record-repository.js';
 import type { ObjectRegistry } from '../domain/registry.js';
 import { standardSchema, type TenantSchema } from '../schema/files.js';
 import { createReportRepository } from './report-repository.js';
 import { createReportRunner } from './report-query.js';
+import { parseDatabaseUrl } from './database-url.js';
 import { openSqlite, type SqliteSynchronous } from './sqlite.js';
 
 export interface Store {
@@ -68,27 +68,15 @@ export interface StoreOptions {
   readonly onPoolError?: (error: Error) => void;
 }
 
-export type ParsedDatabaseUrl = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
-
-export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
-  if (url.startsWith('sqlite:')) {
-    let path = url.slice('sqlite:'.length);
-    if (path.startsWith('//')) path = path.slice(2);
-    if (path === '') throw new Error('DATABASE_URL sqlite: needs a path, e.g. sqlite:./data/gainsight.db or sqlite::memory:');
-    return { dialect: 'sqlite', path };
-  }
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { dialect: 'postgres', url };
-  throw new Error(
-    `Unsupported DATABASE_URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, '//***@'))}: use sqlite:PATH, sqlite::memory: or postgres://USER@HOST:PORT/DB`,
-  );
-}
+export { parseDatabaseUrl, type ParsedDatabaseUrl } from './database-url.js';
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   const target = parseDatabaseUrl(options.url);
   const database =
     target.dialect === 'sqlite'
       ? openSqlite({ path: target.path, synchronous: options.sqliteSynchronous ?? 'full' })
-      : await openPostgres({
+      : // Imported when used: a SQLite server never loads the PostgreSQL driver.
+        await (await import('./postgres.js')).openPostgres({
           url: target.url,
           poolSize: options.poolSize ?? 10,
           statementTimeoutMs: options.statementTimeoutMs ?? 30_000,

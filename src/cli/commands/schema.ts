@@ -4,11 +4,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import type { SchemaDocument } from '../../domain/tenant-schema/format.js';
 import { importDescribe } from '../../domain/tenant-schema/import-describe.js';
 import { SchemaError } from '../../domain/tenant-schema/compile.js';
 import { SCHEMA_FILE_JSON_SCHEMA_PATH, standardRegistry, tenantSchemaOf } from '../../schema/files.js';
+import { yaml } from '../../package-data.js';
 import { CliError, databaseOptionHelp, withStore } from '../common.js';
 
 interface Flags {
@@ -20,7 +20,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** A schema document as the file a person edits: a header, then YAML. */
 export function schemaFileText(document: SchemaDocument, header: string): string {
-  const body = stringify({ objects: document.objects }, { lineWidth: 120 });
+  const body = yaml().stringify({ objects: document.objects }, { lineWidth: 120 });
   return `# yaml-language-server: $schema=${SCHEMA_FILE_JSON_SCHEMA_PATH}\n# ${header}\n${body}`;
 }
 

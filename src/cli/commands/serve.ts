@@ -4,7 +4,7 @@ import { loadServeConfig, type ConfigFlags } from '../../config.js';
 import { createAccessKeyService } from '../../domain/access-keys.js';
 import { loadDemoData } from '../../seed/demo.js';
 import { buildApp } from '../../server/app.js';
-import { redactUrl } from '../../store/postgres.js';
+import { redactUrl } from '../../store/database-url.js';
 import { openStore } from '../../store/store.js';
 import { loadTenantSchema } from '../../schema/files.js';
 
