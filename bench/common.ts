@@ -1,4 +1,7 @@
-/** What the benchmark scripts share: medians, and a store holding at least N seeded companies. */
+/**
+ * What the benchmark scripts share: medians, timing several pieces of work in alternating rounds,
+ * and a store holding at least N seeded companies.
+ */
 import { Company } from '../src/domain/objects/index.js';
 import { seedDatabase } from '../src/seed/generator.js';
 import { openStore, type Store } from '../src/store/store.js';
@@ -10,6 +13,24 @@ export function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * Times each piece of work `runs` times (milliseconds): one warm-up of each first (page cache,
+ * statement cache, JIT), then rounds that run every piece once, in order, so that load on the
+ * shared machine hits all of them alike. Returns one list of samples per piece, in `work` order.
+ */
+export async function timeAlternating(work: readonly (() => Promise<unknown>)[], runs: number): Promise<number[][]> {
+  for (const w of work) await w();
+  const samples = work.map((): number[] => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [j, w] of work.entries()) {
+      const started = performance.now();
+      await w();
+      samples[j]!.push(performance.now() - started);
+    }
+  }
+  return samples;
 }
 
 /**

@@ -36,7 +36,7 @@ import { buildApp } from '../src/server/app.js';
 import { parsePostgresUrl, sessionOptions, timestampToIso } from '../src/store/postgres.js';
 import { createReportRunner } from '../src/store/report-query.js';
 import { parseDatabaseUrl } from '../src/store/store.js';
-import { BENCH_KEY, median, openSeededStore } from './common.js';
+import { BENCH_KEY, median, openSeededStore, timeAlternating } from './common.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,20 +51,6 @@ const runs = Number(values.runs);
 const KEY = BENCH_KEY;
 const LIMIT = 5000;
 
-
-/** One warm-up of each, then the runs interleaved, so that load on the shared machine hits all alike. */
-async function timeAll(work: readonly (() => Promise<unknown>)[]): Promise<number[][]> {
-  for (const w of work) await w(); // warm-up: page cache, statement cache, JIT
-  const samples = work.map((): number[] => []);
-  for (let i = 0; i < runs; i++) {
-    for (const [j, w] of work.entries()) {
-      const started = performance.now();
-      await w();
-      samples[j]!.push(performance.now() - started);
-    }
-  }
-  return samples;
-}
 
 const target = parseDatabaseUrl(values.db!);
 const { store, total } = await openSeededStore(values.db!, companies);
@@ -174,7 +160,7 @@ for (const { page, offset } of pages) {
   const body = bodyOf(offset);
   const plan = planQuery(view, body, { lookUp });
   const server = query(body);
-  const samples = await timeAll([server, () => store.reportRunner.run(plan), () => baseline.page(offset)]);
+  const samples = await timeAlternating([server, () => store.reportRunner.run(plan), () => baseline.page(offset)], runs);
   const [serverMs, runnerMs, baselineMs] = [samples[0]!, samples[1]!, samples[2]!];
 
   // The same page both ways: same records in the same order, every field present.
