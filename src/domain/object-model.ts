@@ -2,7 +2,8 @@
  * The object model is data: an object (Company, Person, gsuser, ...) is a list of field
  * descriptions. Storage tables and columns, validation schemas, the OpenAPI document, presenters,
  * describe metadata and query compilation all read these descriptions, so a new field is one line
- * and a new object is one description added to the registry (`objects/index.ts`).
+ * and a new object is one description: an entry of a schema file (`schemas/standard-objects.yaml`,
+ * a tenant's `--schema` file) or, for what a file cannot say, code in `objects/`.
  *
  * One object is seen through two surfaces, each with its own view of it (`viewOf`):
  * - the seed surface (`/v1/companies`, `/v1/people`) shows the seed's fields under the seed's names;

@@ -1,5 +1,5 @@
 /**
- * The object registry: every object the server stores, in dependency order. It is a value, built
+ * The object registry: every object the server stores. It is a value, built
  * once at start from the built-in descriptions, the standard objects the package ships and the
  * tenant's schema file, then handed to the store (a table per object), the API (each object on
  * the NXT surface, the report object list, the OpenAPI document) and the CLI.

@@ -13,7 +13,7 @@ import { Person } from './person.js';
 
 export { Company, CompanyPerson, GsUser, Person };
 
-/** The built-in objects in dependency order (an object after the objects its lookups point at). */
+/** The built-in objects, in the order they are listed (and their tables created). */
 export const BUILTIN_OBJECTS: readonly ObjectDescription[] = [GsUser, Company, Person, CompanyPerson];
 
 /** A registry of the built-in objects alone (unit tests and tools that need no schema file). */
