@@ -19,6 +19,7 @@ import type { SchemaDocument } from '../domain/tenant-schema/format.js';
 import type { ColumnTypes, Database } from './database.js';
 import { backfillLinks } from './links.js';
 import { picklistItemsChange, PICKLIST_OBJECT } from './picklist-items.js';
+import { forgetRecordCount, hasRecordCounter, installRecordCounter } from './record-counter.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;
@@ -33,6 +34,7 @@ export const INTERNAL_TABLES = [
   'report_definition',
   'nxt_event',
   'schema_state',
+  'record_count',
   'schema_migration',
   'schema_migration_lock',
 ] as const;
@@ -187,7 +189,10 @@ function plannedDrops(database: Database, schema: TenantSchema, applied: Applied
       if (take(dropKey(objectName))) {
         changes.push({
           description: `drop table ${before.table} (object ${objectName}, with its records)`,
-          run: async (db) => void (await db.schema.dropTable(before.table).execute()),
+          run: async (db) => {
+            await db.schema.dropTable(before.table).execute();
+            await forgetRecordCount(db, before.table);
+          },
         });
       } else refused.push(`${objectName}: the database holds this object, which the schema no longer has`);
       continue;
@@ -343,6 +348,17 @@ export async function planSchema(database: Database, db: Db, schema: TenantSchem
         },
       });
     }
+  }
+
+  // Every table's records are counted by triggers (record-counter.ts); a table created now, or
+  // one from before counting, gets them.
+  for (const object of registry.all) {
+    const counted = tableExists(object.table) && !newTables.has(object.table) && (await hasRecordCounter(db, database.dialect, object.table));
+    if (counted) continue;
+    changes.push({
+      description: `count the records of ${object.table} (triggers)`,
+      run: (db) => installRecordCounter(db, database.dialect, object.table),
+    });
   }
 
   // References set before their link table existed get their links now.

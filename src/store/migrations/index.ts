@@ -4,6 +4,7 @@ import * as initial from './0001-initial.js';
 import * as reports from './0002-reports.js';
 import * as events from './0003-events.js';
 import * as schemaState from './0004-schema-state.js';
+import * as recordCount from './0005-record-count.js';
 
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0002-reports': reports,
   '0003-events': events,
   '0004-schema-state': schemaState,
+  '0005-record-count': recordCount,
 };
 
 export interface MigrationReport {

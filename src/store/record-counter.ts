@@ -1,0 +1,85 @@
+/**
+ * Record counts kept by the database (table `record_count`, migration 0005): triggers add and
+ * subtract in the same transaction as every insert and delete, so the count is exact whatever
+ * writes a record (the API, a bulk load, a cascade) and on every node, and a list's `totalCount`
+ * reads one row (SQLite) or a few (PostgreSQL) instead of counting the table.
+ *
+ * SQLite has one writer at a time: one row per table, kept by row triggers. PostgreSQL has many:
+ * statement triggers add each statement's count to the row of their session's shard (backend pid
+ * modulo SHARDS), so concurrent writers rarely wait on one another's row; a count is the sum.
+ */
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { DialectName } from './database.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Db = Kysely<any>;
+
+export const RECORD_COUNT_TABLE = 'record_count';
+const SHARDS = 16;
+
+/** `company__count_insert`; shortened with a hash where PostgreSQL's 63 bytes would cut it. */
+export function counterTriggerName(table: string, operation: 'insert' | 'delete'): string {
+  const name = `${table}__count_${operation}`;
+  if (name.length <= 63) return name;
+  return `${table.slice(0, 36)}_${createHash('sha256').update(table).digest('hex').slice(0, 8)}__count_${operation}`;
+}
+
+export async function hasRecordCounter(db: Db, dialect: DialectName, table: string): Promise<boolean> {
+  const names = [counterTriggerName(table, 'insert'), counterTriggerName(table, 'delete')];
+  const { rows } =
+    dialect === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'trigger' and tbl_name = ${table}`.execute(db)
+      : await sql<{ name: string }>`
+          select t.tgname as name from pg_trigger t
+          join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = current_schema() and c.relname = ${table}`.execute(db);
+  const present = new Set(rows.map((row) => row.name));
+  return names.every((name) => present.has(name));
+}
+
+/**
+ * Installs the triggers of one table and starts its count from the rows it holds. Run under the
+ * migration lock, in the schema apply's transaction: on PostgreSQL creating a trigger locks the
+ * table against writes until the transaction ends, so no write slips between the count and the
+ * triggers.
+ */
+export async function installRecordCounter(db: Db, dialect: DialectName, table: string): Promise<void> {
+  const insert = sql.id(counterTriggerName(table, 'insert'));
+  const remove = sql.id(counterTriggerName(table, 'delete'));
+  const name = sql.lit(table);
+  if (dialect === 'sqlite') {
+    await sql`drop trigger if exists ${insert}`.execute(db);
+    await sql`drop trigger if exists ${remove}`.execute(db);
+    await sql`create trigger ${insert} after insert on ${sql.table(table)} begin
+      update record_count set count = count + 1 where table_name = ${name} and shard = 0; end`.execute(db);
+    await sql`create trigger ${remove} after delete on ${sql.table(table)} begin
+      update record_count set count = count - 1 where table_name = ${name} and shard = 0; end`.execute(db);
+  } else {
+    await sql`create or replace function gs_record_count() returns trigger language plpgsql as $$
+      declare delta bigint;
+      begin
+        if TG_OP = 'INSERT' then select count(*) into delta from gs_new_rows;
+        else select -count(*) into delta from gs_old_rows;
+        end if;
+        if delta <> 0 then
+          insert into record_count (table_name, shard, count) values (TG_TABLE_NAME, pg_backend_pid() % ${sql.raw(String(SHARDS))}, delta)
+          on conflict (table_name, shard) do update set count = record_count.count + excluded.count;
+        end if;
+        return null;
+      end $$`.execute(db);
+    await sql`drop trigger if exists ${insert} on ${sql.table(table)}`.execute(db);
+    await sql`drop trigger if exists ${remove} on ${sql.table(table)}`.execute(db);
+    await sql`create trigger ${insert} after insert on ${sql.table(table)} referencing new table as gs_new_rows
+      for each statement execute function gs_record_count()`.execute(db);
+    await sql`create trigger ${remove} after delete on ${sql.table(table)} referencing old table as gs_old_rows
+      for each statement execute function gs_record_count()`.execute(db);
+  }
+  await db.deleteFrom(RECORD_COUNT_TABLE).where('table_name', '=', table).execute();
+  await sql`insert into record_count (table_name, shard, count) select ${table}, 0, count(*) from ${sql.table(table)}`.execute(db);
+}
+
+/** Forgets a dropped table's count. */
+export async function forgetRecordCount(db: Db, table: string): Promise<void> {
+  await db.deleteFrom(RECORD_COUNT_TABLE).where('table_name', '=', table).execute();
+}
