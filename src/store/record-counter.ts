@@ -7,6 +7,9 @@
  * SQLite has one writer at a time: one row per table, kept by row triggers. PostgreSQL has many:
  * statement triggers add each statement's count to the row of their session's shard (backend pid
  * modulo SHARDS), so concurrent writers rarely wait on one another's row; a count is the sum.
+ *
+ * Object tables must never be written with SQLite's INSERT OR REPLACE: the row it deletes fires no
+ * delete trigger (without recursive_triggers), and the count would drift.
  */
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
