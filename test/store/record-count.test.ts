@@ -86,7 +86,8 @@ describeEachBackend('record counts kept by the database', (backend) => {
     expect((await store.migrate()).applied).toEqual([]);
   });
 
-  it.skipIf(backend.name !== 'postgres')('stay exact when two nodes insert and delete at the same moment', async () => {
+  // Two nodes are two processes on SQLite, whose writes take turns anyway: a PostgreSQL scenario.
+  if (backend.name === 'postgres') it('stay exact when two nodes insert and delete at the same moment', async () => {
     const first = await open();
     await first.migrate();
     const second = await open(urls[0]);
