@@ -168,17 +168,28 @@ function dropKey(object: string, field?: string): string {
   return field ? `${object}.${field}` : object;
 }
 
+/** The drops a schema apply makes, in the order it makes them, and what they drop. */
+interface PlannedDrops {
+  readonly changes: SchemaChange[];
+  readonly tables: ReadonlySet<string>;
+  /** `table.column`. */
+  readonly columns: ReadonlySet<string>;
+}
+
 /**
  * Compares what was applied with what the schema says: removals and storage changes not named in
  * `drop` are refused (SchemaFileError, one line); the rest become drop changes.
  */
-function plannedDrops(database: Database, schema: TenantSchema, applied: AppliedSchema | undefined, drop: readonly string[]): SchemaChange[] {
+function plannedDrops(database: Database, schema: TenantSchema, applied: AppliedSchema | undefined, drop: readonly string[]): PlannedDrops {
   const source = schema.file ?? 'the schema (no schema file given)';
   const wanted = appliedSchemaOf(schema).objects;
   const requested = new Set(drop);
   const used = new Set<string>();
   const refused: string[] = [];
-  const changes: SchemaChange[] = [];
+  const columnDrops: SchemaChange[] = [];
+  const columns = new Set<string>();
+  /** Dropped objects, by name, with their drop. */
+  const tableDrops = new Map<string, SchemaChange>();
   const take = (key: string) => {
     used.add(key);
     return requested.has(key);
@@ -187,7 +198,7 @@ function plannedDrops(database: Database, schema: TenantSchema, applied: Applied
     const now = wanted[objectName];
     if (!now) {
       if (take(dropKey(objectName))) {
-        changes.push({
+        tableDrops.set(objectName, {
           description: `drop table ${before.table} (object ${objectName}, with its records)`,
           run: async (db) => {
             await db.schema.dropTable(before.table).execute();
@@ -205,12 +216,13 @@ function plannedDrops(database: Database, schema: TenantSchema, applied: Applied
       const shared = Object.entries(now.fields).some(([name, other]) => name !== fieldName && other.column === field.column);
       if (shared && after === undefined) continue;
       if (take(dropKey(objectName, fieldName))) {
-        changes.push({
+        columns.add(`${before.table}.${field.column}`);
+        columnDrops.push({
           description: `drop column ${before.table}.${field.column} (field ${objectName}.${fieldName}, with its values)${changed ? ', to add it again as ' + after!.type : ''}`,
           run: async (db) => {
-            const columns = (await database.columnsOf(db, before.table)) ?? new Set();
+            const present = (await database.columnsOf(db, before.table)) ?? new Set();
             for (const column of [field.column + UNIQUE_KEY_SUFFIX, field.column]) {
-              if (columns.has(column)) await database.dropColumn(db, before.table, column);
+              if (present.has(column)) await database.dropColumn(db, before.table, column);
             }
           },
         });
@@ -233,19 +245,18 @@ function plannedDrops(database: Database, schema: TenantSchema, applied: Applied
   }
   // Columns before tables (a dropped lookup column may point at a dropped table), and a table
   // before the tables it looks up (dropping a table deletes its rows, which restrict lookups to).
-  const tables = changes.filter((change) => change.description.startsWith('drop table'));
-  const objectOf = (change: SchemaChange) => /\(object (\S+),/.exec(change.description)![1]!;
   const looksUp = (from: string, to: string) =>
     from !== to && Object.values(applied!.objects[from]!.fields).some((field) => field.references === to);
   const ordered: SchemaChange[] = [];
-  const pending = [...tables];
+  const pending = [...tableDrops.keys()];
   while (pending.length > 0) {
-    // Next: a table no other pending table looks up (in a circle of lookups, the first one).
-    const next = pending.find((change) => !pending.some((other) => looksUp(objectOf(other), objectOf(change)))) ?? pending[0]!;
-    ordered.push(next);
+    // Next: an object no other pending one looks up (in a circle of lookups, the first one).
+    const next = pending.find((name) => !pending.some((other) => looksUp(other, name))) ?? pending[0]!;
+    ordered.push(tableDrops.get(next)!);
     pending.splice(pending.indexOf(next), 1);
   }
-  return [...changes.filter((change) => change.description.startsWith('drop column')), ...ordered];
+  const tables = new Set([...tableDrops.keys()].map((name) => applied!.objects[name]!.table));
+  return { changes: [...columnDrops, ...ordered], tables, columns };
 }
 
 function describeStorage(field: AppliedField): string {
@@ -261,10 +272,11 @@ export async function planSchema(database: Database, db: Db, schema: TenantSchem
     }
   }
   const applied = (await database.columnsOf(db, 'schema_state')) ? await readAppliedSchema(db) : undefined;
-  const changes = plannedDrops(database, schema, applied, drop);
+  const drops = plannedDrops(database, schema, applied, drop);
+  const changes = [...drops.changes];
   const t = database.columnTypes;
-  const droppedColumns = new Set(changes.flatMap((change) => /^drop column (\S+)/.exec(change.description)?.[1] ?? []));
-  const droppedTables = new Set(changes.flatMap((change) => /^drop table (\S+)/.exec(change.description)?.[1] ?? []));
+  const droppedColumns = drops.columns;
+  const droppedTables = drops.tables;
 
   const existing = new Map<string, Set<string> | undefined>();
   for (const object of registry.all) {

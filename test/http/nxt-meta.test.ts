@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachBackend } from '../helpers/backends.js';
+import { expectLookupMetadata } from '../helpers/nxt.js';
 import { createTestApp, expectError, type TestApp } from '../helpers/app.js';
 
 const OBJECT_NOT_FOUND = 'Requested object not found.';
@@ -141,21 +142,7 @@ describeEachBackend('NXT metadata', (backend) => {
 
     it.each(Object.keys(LOOKUPS))('%s: lookup fields (LOOKUP, hasLookup, lookupDetail) and no lookupDetail elsewhere', async (object) => {
       const described = await describeObject(object, '?ci=mda&idd=true');
-      for (const field of described.fields) {
-        const target = LOOKUPS[object]![field.fieldName];
-        if (target) {
-          expect(field.dataType).toBe('LOOKUP');
-          expect(field.meta.hasLookup).toBe(true);
-          expect(field.meta.lookupDetail).toEqual({
-            lookupName: `${field.fieldName}__gr`,
-            fieldName: 'Gsid',
-            lookupObjects: [{ objectName: target }],
-          });
-        } else {
-          expect(field.meta.hasLookup, field.fieldName).toBe(false);
-          expect(field.meta.lookupDetail, field.fieldName).toBeNull();
-        }
-      }
+      for (const field of described.fields) expectLookupMetadata(field, LOOKUPS[object]![field.fieldName]);
     });
 
     it.each(Object.keys(REQUIRED))('%s: required, read-only and writable flags', async (object) => {

@@ -11,18 +11,8 @@ import { Company, builtinRegistry } from '../../src/domain/objects/index.js';
 import { MAX_ORDER_BY } from '../../src/domain/reports/schema.js';
 import { createTestApp, expectError, type TestApp } from '../helpers/app.js';
 import { describeEachBackend } from '../helpers/backends.js';
+import { caseVariant } from '../helpers/nxt.js';
 
-/** `name` with the case of its letters flipped where the bits of `variant` say (0 is `name`). */
-function caseVariant(name: string, variant: number): string {
-  let bit = 0;
-  return [...name]
-    .map((c) => {
-      if (!/[A-Za-z]/.test(c)) return c;
-      const flip = (variant >> bit++) & 1;
-      return flip ? (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) : c;
-    })
-    .join('');
-}
 
 const variants = (count: number) => Array.from({ length: count }, (_, i) => caseVariant('CustomerlifetimeInMonths', i));
 

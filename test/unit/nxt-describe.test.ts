@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { describeObject, listItem } from '../../src/domain/nxt/describe.js';
 import { viewOf } from '../../src/domain/object-model.js';
 import { objects } from '../../src/domain/objects/index.js';
+import { expectLookupMetadata } from '../helpers/nxt.js';
 
 const FIELD_KEYS = ['fieldName', 'label', 'dataType', 'objectName', 'description', 'meta'];
 const META_KEYS = [
@@ -48,21 +49,7 @@ describe('describeObject of each NXT view', () => {
   });
 
   it.each(views)('%s: lookups carry lookupDetail and hasLookup; other fields lookupDetail null', (name, view) => {
-    for (const field of describeObject(view).fields) {
-      const target = LOOKUPS[name]![field.fieldName];
-      if (target) {
-        expect(field.dataType, field.fieldName).toBe('LOOKUP');
-        expect(field.meta.hasLookup, field.fieldName).toBe(true);
-        expect(field.meta.lookupDetail, field.fieldName).toEqual({
-          lookupName: `${field.fieldName}__gr`,
-          fieldName: 'Gsid',
-          lookupObjects: [{ objectName: target }],
-        });
-      } else {
-        expect(field.meta.hasLookup, field.fieldName).toBe(false);
-        expect(field.meta.lookupDetail, field.fieldName).toBeNull();
-      }
-    }
+    for (const field of describeObject(view).fields) expectLookupMetadata(field, LOOKUPS[name]![field.fieldName]);
   });
 
   it.each(views)('%s: read-only fields are neither createable, updateable nor nillable', (_name, view) => {

@@ -17,6 +17,7 @@ import { viewOf } from '../../src/domain/object-model.js';
 import { Company, GsUser, builtinRegistry } from '../../src/domain/objects/index.js';
 import type { ReportOrder } from '../../src/domain/reports/definition.js';
 import { thrown } from '../helpers/thrown.js';
+import { caseVariant } from '../helpers/nxt.js';
 
 const company = viewOf(Company, 'nxt');
 const users = viewOf(GsUser, 'nxt');
@@ -222,17 +223,6 @@ describe('planQuery: where', () => {
   });
 });
 
-/** `name` with the case of its letters flipped where the bits of `variant` say (0 is `name`). */
-function caseVariant(name: string, variant: number): string {
-  let bit = 0;
-  return [...name]
-    .map((c) => {
-      if (!/[A-Za-z]/.test(c)) return c;
-      const flip = (variant >> bit++) & 1;
-      return flip ? (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) : c;
-    })
-    .join('');
-}
 
 describe('planQuery: orderBy keys (a cap, and one term per field)', () => {
   const tenFields = ['Name', 'Industry', 'ARR', 'Stage', 'Status', 'CSMName', 'Employees', 'RenewalDate', 'Mrr', 'Users'];
