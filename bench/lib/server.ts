@@ -1,0 +1,226 @@
+/**
+ * What the HTTP benchmarks (bench/http.ts, bench/run.ts) share: checking the tools, seeding with
+ * the CLI, starting the built server (dist/) and the bare node:http baseline pinned to CPU 0,
+ * running wrk pinned to CPU 1, reading the server's memory, and stopping them.
+ */
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/** The access key the benchmarked servers are started with (GS_ACCESS_KEY). */
+export const HTTP_BENCH_KEY = 'bench-http-key-0123456789abcdef';
+
+/** Stops the script with a message naming it (exit status 1). */
+export function fail(script: string, message: string): never {
+  console.error(`${script}: ${message}`);
+  process.exit(1);
+}
+
+/** Fails unless wrk and taskset are installed, there are 2 CPUs, and dist/ is built. */
+export function checkHttpBenchSetup(script: string): void {
+  for (const [tool, pkg] of [['wrk', 'wrk'], ['taskset', 'util-linux']]) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0) {
+      fail(script, `${tool} is not installed (Debian: apt-get install ${pkg}); it is needed to measure`);
+    }
+  }
+  if (availableParallelism() < 2) fail(script, 'needs 2 CPUs (the servers pinned to CPU 0, wrk to CPU 1)');
+  if (!existsSync('dist/cli/main.js')) fail(script, 'dist/cli/main.js not found: run `npm run build` first, from the repository root');
+}
+
+/** A positive whole number from an option, or the script stops saying which option is wrong. */
+export function wholeOption(script: string, name: string, value: string | undefined, minimum = 1): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < minimum) fail(script, `--${name} must be a whole number, at least ${minimum}`);
+  return n;
+}
+
+/** Seeds with the CLI (`seed --companies N --people M --random-seed bench`); returns the seconds it took. */
+export function seedWithCli(database: string, companies: number, people: number): number {
+  const started = performance.now();
+  console.error(`seeding ${companies} companies and ${people} people...`);
+  execFileSync(
+    process.execPath,
+    ['dist/cli/main.js', 'seed', '--companies', String(companies), '--people', String(people), '--random-seed', 'bench', '--db', database],
+    { stdio: ['ignore', 2, 2] },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  console.error(`seeded in ${seconds.toFixed(1)} s`);
+  return seconds;
+}
+
+/** A port nothing listens on now (the OS picks it), so the servers never meet a stranger's. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Resolves once `url` answers 200 (polling every `everyMs`); rejects if the child exits first, or after 60 s. */
+export async function waitUntilAnswering(child: ChildProcess, name: string, url: string, everyMs = 100): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before answering`);
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error(`${name} did not answer ${url} within 60 s`);
+}
+
+export async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface RunningServer {
+  child: ChildProcess;
+  base: string;
+  /** Milliseconds from spawning the process to the first 200 from /healthz. */
+  startMs: number;
+}
+
+/**
+ * Starts the built server on `database`, pinned to CPU 0, logging only warnings (nothing written
+ * per request); its output goes straight to this process's stderr (no pipe to fill or to read).
+ */
+export async function startServer(database: string): Promise<RunningServer> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn('taskset', ['-c', '0', process.execPath, 'dist/cli/main.js', 'serve', '--port', String(port), '--log-level', 'warn', '--db', database], {
+    env: { ...process.env, GS_ACCESS_KEY: HTTP_BENCH_KEY },
+    stdio: ['ignore', 2, 2],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilAnswering(child, 'the server', `${base}/healthz`, 5);
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
+  return { child, base, startMs: performance.now() - started };
+}
+
+export interface Answer {
+  path: string;
+  type: string | null;
+  bytes: Buffer;
+}
+
+/** A request to the benchmarked server with its key; fails unless it answers `expect` (200). */
+export async function call(base: string, method: string, path: string, body?: unknown, expect = 200): Promise<Answer> {
+  const response = await fetch(base + path, {
+    method,
+    headers: { accessKey: HTTP_BENCH_KEY, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  if (response.status !== expect) throw new Error(`${method} ${path}: ${response.status} ${bytes.toString().slice(0, 500)}`);
+  return { path, type: response.headers.get('content-type'), bytes };
+}
+
+/** The JSON body of a GET to the benchmarked server. */
+export async function getJson<T>(base: string, path: string): Promise<T> {
+  return JSON.parse((await call(base, 'GET', path)).bytes.toString()) as T;
+}
+
+/**
+ * Starts the bare node:http baseline (bench/bare-server.mjs), pinned to CPU 0, answering each
+ * recorded GET with the server's bytes, and checks that it does (status 200, same content type,
+ * same body bytes). The recorded answers are written to `dir`.
+ */
+export async function startBareServer(answers: readonly Answer[], dir: string): Promise<{ child: ChildProcess; base: string }> {
+  const recorded = answers.map(({ path, type, bytes }) => {
+    const body = bytes.toString('utf8');
+    if (!Buffer.from(body, 'utf8').equals(bytes)) throw new Error(`GET ${path}: the body is not valid UTF-8, so the bare server could not replay it`);
+    return { path, type, body };
+  });
+  const file = join(dir, 'responses.json');
+  writeFileSync(file, JSON.stringify(recorded));
+  const port = await freePort();
+  const child = spawn('taskset', ['-c', '0', process.execPath, 'bench/bare-server.mjs', file, String(port)], { stdio: ['ignore', 'ignore', 2] });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilAnswering(child, 'the bare server', base + answers[0]!.path);
+    for (const { path, type, bytes } of answers) {
+      const response = await fetch(base + path, { headers: { accessKey: HTTP_BENCH_KEY } });
+      const body = Buffer.from(await response.arrayBuffer());
+      if (response.status !== 200 || response.headers.get('content-type') !== type || !body.equals(bytes)) {
+        throw new Error(`the bare server does not answer GET ${path} with the server's bytes`);
+      }
+    }
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
+  return { child, base };
+}
+
+export interface WrkOptions {
+  seconds: number;
+  connections: number;
+  /** A Lua script (wrk -s), e.g. one that posts. */
+  script?: string;
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Requests per second from wrk (one thread, pinned to CPU 1) on `url`; fails on any non-2xx
+ * answer or socket error. Runs without blocking this process, so it can sample meanwhile.
+ */
+export async function wrk(url: string, { seconds, connections, script }: WrkOptions): Promise<number> {
+  // A 10 s timeout (wrk's default is 2 s): a slow answer on the loaded machine is slow, not an error.
+  const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-H', `accessKey: ${HTTP_BENCH_KEY}`, ...(script ? ['-s', script] : []), url];
+  const { stdout } = await execFileAsync('taskset', args, { encoding: 'utf8' });
+  const rate = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+  if (!rate || /Non-2xx|Socket errors/.test(stdout)) throw new Error(`wrk failed on ${url}:\n${stdout}`);
+  return Number(rate[1]);
+}
+
+/**
+ * Requests/s of the server and of the bare server on the same path: a warm-up of each (`warmup`
+ * seconds, not counted; 0 for none), then `rounds` rounds alternating them, so that load on the
+ * shared machine hits both alike. One sample a round each.
+ */
+export async function wrkAlternating(
+  server: string,
+  bare: string,
+  path: string,
+  { warmup, rounds, ...options }: WrkOptions & { warmup: number; rounds: number },
+): Promise<{ ours: number[]; baseline: number[] }> {
+  if (warmup > 0) {
+    await wrk(server + path, { ...options, seconds: warmup });
+    await wrk(bare + path, { ...options, seconds: warmup });
+  }
+  const ours: number[] = [];
+  const baseline: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    ours.push(await wrk(server + path, options));
+    baseline.push(await wrk(bare + path, options));
+  }
+  return { ours, baseline };
+}
+
+/** A field of /proc/<pid>/status in MB (VmRSS, VmHWM), or undefined when the process is gone. */
+export function memoryMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return kb ? Number(kb[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
