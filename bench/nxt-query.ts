@@ -37,6 +37,7 @@ import { parsePostgresUrl, sessionOptions, timestampToIso } from '../src/store/p
 import { createReportRunner } from '../src/store/report-query.js';
 import { parseDatabaseUrl } from '../src/store/store.js';
 import { BENCH_KEY, median, openSeededStore, timeAlternating } from './common.js';
+import { describedFieldNames, NXT_DESCRIBE_PATH, NXT_PAGE_LIMIT, NXT_QUERY_PATH, nxtQueryBody } from './lib/requests.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,8 +50,7 @@ const { values } = parseArgs({
 const companies = Number(values.companies);
 const runs = Number(values.runs);
 const KEY = BENCH_KEY;
-const LIMIT = 5000;
-
+const LIMIT = NXT_PAGE_LIMIT;
 
 const target = parseDatabaseUrl(values.db!);
 const { store, total } = await openSeededStore(values.db!, companies);
@@ -58,9 +58,9 @@ if (total < LIMIT) throw new Error(`need at least ${LIMIT} companies, have ${tot
 const app = await buildApp({ store, bootstrapKey: KEY });
 
 // Every field as describe lists it, and the column each is stored in.
-const described = await app.inject({ method: 'GET', url: '/v1/meta/services/objects/Company/describe', headers: { accesskey: KEY } });
+const described = await app.inject({ method: 'GET', url: NXT_DESCRIBE_PATH, headers: { accesskey: KEY } });
 if (described.statusCode !== 200) throw new Error(`describe: ${described.statusCode} ${described.body}`);
-const fieldNames = (described.json() as { data: { fields: { fieldName: string }[] }[] }).data[0]!.fields.map((f) => f.fieldName);
+const fieldNames = describedFieldNames(described.json());
 const lookUp = builtinRegistry.surfaceLookUp('nxt');
 const view = lookUp('Company')!;
 const columns = fieldNames.map((name) => {
@@ -71,7 +71,7 @@ const columns = fieldNames.map((name) => {
 const baselineSql = (placeholder: (n: number) => string) =>
   `select ${columns.join(', ')} from ${view.table} order by modified_date, gsid limit ${placeholder(1)} offset ${placeholder(2)}`;
 
-const bodyOf = (offset: number) => ({ select: fieldNames, orderBy: { ModifiedDate: 'asc', Gsid: 'asc' }, limit: LIMIT, offset });
+const bodyOf = (offset: number) => nxtQueryBody(fieldNames, offset);
 
 /** The SQL the server runs for a body: the same runner, over a Kysely that only compiles. */
 async function serverSql(body: object): Promise<CompiledQuery> {
@@ -145,7 +145,7 @@ const baseline = await openBaseline();
 const explainKind = store.dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN' : values.analyze ? 'EXPLAIN ANALYZE' : 'EXPLAIN';
 
 const query = (body: object) => async () => {
-  const response = await app.inject({ method: 'POST', url: '/v1/data/objects/query/Company', headers: { accesskey: KEY }, payload: body });
+  const response = await app.inject({ method: 'POST', url: NXT_QUERY_PATH, headers: { accesskey: KEY }, payload: body });
   if (response.statusCode !== 200) throw new Error(`${response.statusCode} ${response.body}`);
   return response;
 };
