@@ -16,6 +16,14 @@ export interface ListQuery {
   readonly limit: number;
 }
 
+/**
+ * JSON text built by the store, sent as is: the text `JSON.stringify` writes for the value it
+ * stands for (a record, or a page as `{records, totalCount}`).
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export interface Page {
   readonly records: StoredRecord[];
   readonly totalCount: number;
@@ -61,6 +69,10 @@ export interface RecordRepository {
    */
   delete(gsid: string, options?: { detach?: boolean }): Promise<boolean>;
   list(query: ListQuery): Promise<Page>;
+  /** The page `list` answers, as the JSON text of `{records, totalCount}`. */
+  listJson(query: ListQuery): Promise<JsonText>;
+  /** The record `get` answers, as its JSON text. */
+  getJson(gsid: string): Promise<JsonText | undefined>;
   count(equals?: Equals): Promise<number>;
 }
 

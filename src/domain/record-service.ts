@@ -9,6 +9,7 @@ import { errors, describeValue } from './errors.js';
 import { isGsid, newGsid } from './gsid.js';
 import type { FieldValues, ObjectDescription } from './object-model.js';
 import {
+  JsonText,
   NoMatchError,
   StoreError,
   type Equals,
@@ -45,6 +46,10 @@ export interface RecordService {
   /** `detach`: clear references that would refuse the delete, instead of refusing it (NXT). */
   delete(gsid: string, options?: { detach?: boolean }): Promise<{ Gsid: string }>;
   list(options: ListOptions): Promise<Page>;
+  /** What `list` answers, as JSON text built by the store (the seed surface's list). */
+  listJson(options: ListOptions): Promise<JsonText>;
+  /** What `get` answers, as JSON text built by the store (the seed surface's get). */
+  getJson(gsid: string): Promise<JsonText>;
   findGsids(equals: Equals, limit: number): Promise<string[]>;
 }
 
@@ -170,6 +175,16 @@ export function createRecordService(repository: RecordRepository, options: Recor
 
     list({ pageNumber, pageSize, equals }) {
       return repository.list({ equals, offset: pageNumber * pageSize, limit: pageSize });
+    },
+
+    listJson({ pageNumber, pageSize, equals }) {
+      return repository.listJson({ equals, offset: pageNumber * pageSize, limit: pageSize });
+    },
+
+    async getJson(gsid) {
+      const record = await repository.getJson(gsid);
+      if (!record) throw errors.notFound(object.name, gsid);
+      return record;
     },
 
     findGsids: (equals, limit) => repository.findGsids(equals, limit),

@@ -49,6 +49,13 @@ export function success<T>(surface: Surface, requestId: string, data: T): Succes
   return { result: true, requestId, data };
 }
 
+/** The text `JSON.stringify(success(surface, requestId, data))` writes, for data given as JSON text. */
+export function successText(surface: Surface, requestId: string, data: { readonly text: string }): string {
+  const id = JSON.stringify(requestId);
+  if (surface === 'nxt') return `{"result":true,"errorCode":null,"errorDesc":null,"requestId":${id},"data":${data.text},"message":null}`;
+  return `{"result":true,"requestId":${id},"data":${data.text}}`;
+}
+
 export function failure(
   surface: Surface,
   requestId: string,

@@ -9,9 +9,12 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../domain/errors.js';
 import type { JsonSchema } from '../domain/schemas.js';
-import { failureSchemaOf, success, successSchema, surfaceOf } from './envelope.js';
+import { JsonText } from '../domain/persistence.js';
+import { failureSchemaOf, success, successSchema, successText, surfaceOf } from './envelope.js';
 import { negotiate } from './negotiate.js';
 import { requestBodyValidator } from '../domain/body-validation.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** `public`: no key (health, docs); `read`: any key; `write`: a key that is not read-only. */
 export type Access = 'public' | 'read' | 'write';
@@ -123,7 +126,10 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
             if (accept !== undefined && accept !== '*/*' && !negotiate(accept, offered)) throw errors.notAcceptable(offered);
             const data = await handler(request, reply);
             // A handler that sent another representation itself (CSV) returns the reply.
-            return reply.sent ? reply : success(surface, request.id, data);
+            if (reply.sent) return reply;
+            // JSON the store built is spliced into the envelope, not parsed and serialized again.
+            if (data instanceof JsonText) return reply.type(JSON_TYPE).send(successText(surface, request.id, data));
+            return success(surface, request.id, data);
           }
         : handler,
     });

@@ -20,6 +20,7 @@ import type { ColumnTypes, Database } from './database.js';
 import { backfillLinks } from './links.js';
 import { picklistItemsChange, PICKLIST_OBJECT } from './picklist-items.js';
 import { forgetRecordCount, hasRecordCounter, installRecordCounter } from './record-counter.js';
+import { listOrderColumns } from './record-pages.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;
@@ -369,7 +370,7 @@ export async function planSchema(database: Database, db: Db, schema: TenantSchem
     if (counted) continue;
     changes.push({
       description: `count the records of ${object.table} (triggers)`,
-      run: (db) => installRecordCounter(db, database.dialect, object.table),
+      run: (db) => installRecordCounter(db, database.dialect, object.table, listOrderColumns(object)),
     });
   }
 

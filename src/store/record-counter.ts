@@ -4,6 +4,11 @@
  * writes a record (the API, a bulk load, a cascade) and on every node, and a list's `totalCount`
  * reads one row (SQLite) or a few (PostgreSQL) instead of counting the table.
  *
+ * The same triggers keep two numbers that only grow (migration 0006), so an equal value read
+ * twice means nothing of its kind happened in between (what record-pages.ts relies on):
+ * `changes`, the inserts and deletes seen plus every write of a column lists are ordered by
+ * (CreatedDate, Gsid; the API never writes them), and `version`, every write seen.
+ *
  * SQLite has one writer at a time: one row per table, kept by row triggers. PostgreSQL has many:
  * statement triggers add each statement's count to the row of their session's shard (backend pid
  * modulo SHARDS), so concurrent writers rarely wait on one another's row; a count is the sum.
@@ -22,14 +27,15 @@ export const RECORD_COUNT_TABLE = 'record_count';
 const SHARDS = 16;
 
 /** `company__count_insert`; shortened with a hash where PostgreSQL's 63 bytes would cut it. */
-export function counterTriggerName(table: string, operation: 'insert' | 'delete'): string {
+export function counterTriggerName(table: string, operation: 'insert' | 'delete' | 'update' | 'reorder'): string {
   const name = `${table}__count_${operation}`;
   if (name.length <= 63) return name;
   return `${table.slice(0, 36)}_${createHash('sha256').update(table).digest('hex').slice(0, 8)}__count_${operation}`;
 }
 
 export async function hasRecordCounter(db: Db, dialect: DialectName, table: string): Promise<boolean> {
-  const names = [counterTriggerName(table, 'insert'), counterTriggerName(table, 'delete')];
+  // A table counted before `changes` and `version` existed has no update trigger: it is installed again.
+  const names = [counterTriggerName(table, 'insert'), counterTriggerName(table, 'delete'), counterTriggerName(table, 'update')];
   const { rows } =
     dialect === 'sqlite'
       ? await sql<{ name: string }>`select name from sqlite_master where type = 'trigger' and tbl_name = ${table}`.execute(db)
@@ -42,23 +48,34 @@ export async function hasRecordCounter(db: Db, dialect: DialectName, table: stri
 }
 
 /**
- * Installs the triggers of one table and starts its count from the rows it holds. Run under the
- * migration lock, in the schema apply's transaction: on PostgreSQL creating a trigger locks the
- * table against writes until the transaction ends, so no write slips between the count and the
- * triggers.
+ * Installs the triggers of one table and starts its count from the rows it holds; `changes` goes
+ * on from where it was (it must never go back). `orderColumns` are the columns lists are ordered
+ * by (a statement updating one of them counts as a change). Run under the migration lock, in the
+ * schema apply's transaction: on PostgreSQL creating a trigger locks the table against writes
+ * until the transaction ends, so no write slips between the count and the triggers.
  */
-export async function installRecordCounter(db: Db, dialect: DialectName, table: string): Promise<void> {
-  const insert = sql.id(counterTriggerName(table, 'insert'));
-  const remove = sql.id(counterTriggerName(table, 'delete'));
+export async function installRecordCounter(db: Db, dialect: DialectName, table: string, orderColumns: readonly string[]): Promise<void> {
+  const [insert, remove, update, reorder] = (['insert', 'delete', 'update', 'reorder'] as const).map((operation) =>
+    sql.id(counterTriggerName(table, operation)),
+  );
   const name = sql.lit(table);
   if (dialect === 'sqlite') {
-    await sql`drop trigger if exists ${insert}`.execute(db);
-    await sql`drop trigger if exists ${remove}`.execute(db);
-    await sql`create trigger ${insert} after insert on ${sql.table(table)} begin
-      update record_count set count = count + 1 where table_name = ${name} and shard = 0; end`.execute(db);
-    await sql`create trigger ${remove} after delete on ${sql.table(table)} begin
-      update record_count set count = count - 1 where table_name = ${name} and shard = 0; end`.execute(db);
+    for (const trigger of [insert, remove, update, reorder]) await sql`drop trigger if exists ${trigger!}`.execute(db);
+    await sql`create trigger ${insert!} after insert on ${sql.table(table)} begin
+      update record_count set count = count + 1, changes = changes + 1, version = version + 1
+      where table_name = ${name} and shard = 0; end`.execute(db);
+    await sql`create trigger ${remove!} after delete on ${sql.table(table)} begin
+      update record_count set count = count - 1, changes = changes + 1, version = version + 1
+      where table_name = ${name} and shard = 0; end`.execute(db);
+    const moved = sql.join(
+      orderColumns.map((column) => sql`new.${sql.id(column)} is not old.${sql.id(column)}`),
+      sql` or `,
+    );
+    await sql`create trigger ${update!} after update on ${sql.table(table)} begin
+      update record_count set version = version + 1, changes = changes + (${moved})
+      where table_name = ${name} and shard = 0; end`.execute(db);
   } else {
+    const shard = sql`pg_backend_pid() % ${sql.raw(String(SHARDS))}`;
     await sql`create or replace function gs_record_count() returns trigger language plpgsql as $$
       declare delta bigint;
       begin
@@ -66,20 +83,41 @@ export async function installRecordCounter(db: Db, dialect: DialectName, table: 
         else select -count(*) into delta from gs_old_rows;
         end if;
         if delta <> 0 then
-          insert into record_count (table_name, shard, count) values (TG_TABLE_NAME, pg_backend_pid() % ${sql.raw(String(SHARDS))}, delta)
-          on conflict (table_name, shard) do update set count = record_count.count + excluded.count;
+          insert into record_count (table_name, shard, count, changes, version)
+          values (TG_TABLE_NAME, ${shard}, delta, abs(delta), abs(delta))
+          on conflict (table_name, shard) do update set count = record_count.count + excluded.count,
+            changes = record_count.changes + excluded.changes, version = record_count.version + excluded.version;
         end if;
         return null;
       end $$`.execute(db);
-    await sql`drop trigger if exists ${insert} on ${sql.table(table)}`.execute(db);
-    await sql`drop trigger if exists ${remove} on ${sql.table(table)}`.execute(db);
-    await sql`create trigger ${insert} after insert on ${sql.table(table)} referencing new table as gs_new_rows
+    // Updates: one for every statement (version), and one more when it names an ordering column.
+    await sql`create or replace function gs_record_update() returns trigger language plpgsql as $$
+      declare moved bigint := case when TG_ARGV[0] = 'reorder' then 1 else 0 end;
+      begin
+        insert into record_count (table_name, shard, count, changes, version)
+        values (TG_TABLE_NAME, ${shard}, 0, moved, 1 - moved)
+        on conflict (table_name, shard) do update
+        set changes = record_count.changes + excluded.changes, version = record_count.version + excluded.version;
+        return null;
+      end $$`.execute(db);
+    for (const trigger of [insert, remove, update, reorder]) await sql`drop trigger if exists ${trigger!} on ${sql.table(table)}`.execute(db);
+    await sql`create trigger ${insert!} after insert on ${sql.table(table)} referencing new table as gs_new_rows
       for each statement execute function gs_record_count()`.execute(db);
-    await sql`create trigger ${remove} after delete on ${sql.table(table)} referencing old table as gs_old_rows
+    await sql`create trigger ${remove!} after delete on ${sql.table(table)} referencing old table as gs_old_rows
       for each statement execute function gs_record_count()`.execute(db);
+    await sql`create trigger ${update!} after update on ${sql.table(table)}
+      for each statement execute function gs_record_update('version')`.execute(db);
+    await sql`create trigger ${reorder!} after update of ${sql.join(orderColumns.map((column) => sql.id(column)))} on ${sql.table(table)}
+      for each statement execute function gs_record_update('reorder')`.execute(db);
   }
+  // The count starts from the rows held; changes and version go on from where they were.
+  const [before] = (
+    await sql<{ changes: unknown; version: unknown }>`select coalesce(sum(changes), 0) as changes, coalesce(sum(version), 0) as version
+      from record_count where table_name = ${table}`.execute(db)
+  ).rows;
   await db.deleteFrom(RECORD_COUNT_TABLE).where('table_name', '=', table).execute();
-  await sql`insert into record_count (table_name, shard, count) select ${table}, 0, count(*) from ${sql.table(table)}`.execute(db);
+  await sql`insert into record_count (table_name, shard, count, changes, version)
+    select ${table}, 0, count(*), ${Number(before!.changes) + 1}, ${Number(before!.version) + 1} from ${sql.table(table)}`.execute(db);
 }
 
 /** Forgets a dropped table's count. */

@@ -10,6 +10,7 @@
 import type { Kysely } from 'kysely';
 import type { FieldDescription, FieldValue, FieldValues, ObjectDescription } from '../domain/object-model.js';
 import {
+  JsonText,
   NoMatchError,
   StoreError,
   type Equals,
@@ -22,6 +23,8 @@ import { insertLinks, type ObjectCatalog } from './links.js';
 import { indexesOf, UNIQUE_KEY_SUFFIX } from './object-tables.js';
 import { RECORD_COUNT_TABLE } from './record-counter.js';
 import { prepare, type PreparedQuery } from './prepared.js';
+import { recordJsonSql } from './record-json.js';
+import { createPageReader, type PageReader } from './record-pages.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;
@@ -157,6 +160,12 @@ export function createRecordRepository(
   );
 
   const selectById = prepare<'gsid'>(db, ['gsid'], (p) => db.selectFrom(table).select(selection).where('gsid', '=', p('gsid')));
+  const recordJson = recordJsonSql(object.fields, database.dialect, 't');
+  const selectJsonById = prepare<'gsid', { json: string }>(db, ['gsid'], (p) =>
+    db.selectFrom(`${table} as t`).select(recordJson.as('json')).where('t.gsid', '=', p('gsid')),
+  );
+  // Only objects with a CreatedDate have lists; made on first use.
+  let pages: PageReader | undefined;
 
   // One prepared query per set of filtered fields (there are only a few: none, CompanyId, ...).
   const listQueries = new Map<string, PreparedQuery<string, Record<string, unknown>>>();
@@ -338,6 +347,18 @@ export function createRecordRepository(
         const page = listQuery(equals);
         const [rows, totalCount] = await Promise.all([page({ ...termValues(equals), offset, limit }), repository.count(equals)]);
         return { records: rows.map((row) => present(row)!), totalCount };
+      }),
+
+    listJson: ({ equals, offset, limit }) =>
+      guard(async () => {
+        pages ??= createPageReader(db, database.dialect, object, object.fields);
+        return new JsonText((await pages.page(equalityTerms(equals ?? {}), offset, limit)).json);
+      }),
+
+    getJson: (gsid) =>
+      guard(async () => {
+        const [row] = await selectJsonById({ gsid });
+        return row ? new JsonText(row.json) : undefined;
       }),
 
     count: (equals) =>

@@ -22,6 +22,7 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import type { ColumnTypes, Database, StoreFailure } from './database.js';
+import { JSON_NUMBER_FUNCTION, jsonNumber } from './record-json.js';
 
 export type SqliteSynchronous = 'full' | 'normal';
 
@@ -101,6 +102,8 @@ export function openSqlite(options: SqliteOptions): Database {
   // PostgreSQL's lower() does under a UTF-8 locale: character by character (simple case mapping,
   // no context rules such as Greek final sigma), like PostgreSQL.
   raw.function('lower', { deterministic: true }, lowerEachCharacter);
+  // Records' JSON is built by queries (record-json.ts); numbers are written as JavaScript does.
+  raw.function(JSON_NUMBER_FUNCTION, { deterministic: true }, jsonNumber);
   const db = new Kysely({ dialect: new ServerSqliteDialect(withStatementCache(raw)) });
   return {
     db,

@@ -97,7 +97,7 @@ export function recordRoutes(options: RecordRoutesOptions): RouteSpec[] {
           if (object.fieldByName.get(name)!.type === 'gsid') assertGsid(name, value);
           equals[name] = value;
         }
-        return service.list({ ...paging, equals });
+        return service.listJson({ ...paging, equals });
       },
     },
     {
@@ -124,7 +124,7 @@ export function recordRoutes(options: RecordRoutesOptions): RouteSpec[] {
       parameters: [idParameter],
       response: { description: `${object.name} details returned`, data: schemas.record },
       errorStatuses: [400, 404],
-      handler: async (request) => service.get(idOf(request)),
+      handler: async (request) => service.getJson(idOf(request)),
     },
     {
       ...common('replace'),
