@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { StoreError, type StoreFailure } from '../domain/persistence.js';
+import type { GroupedWrite } from './group-commit.js';
 
 export { StoreError, type StoreFailure };
 
@@ -40,6 +41,13 @@ export interface Database {
    * drop and rebuild them; unique indexes always stay, they guard correctness).
    */
   secondaryIndexes(tables: readonly string[]): Promise<{ name: string; sql: string }[]>;
+  /**
+   * Runs a single-record write and answers once it is durable. SQLite commits concurrent ones
+   * together, one transaction and one fsync for all (group-commit.ts); PostgreSQL runs it as it
+   * is (its connections commit in parallel). `work` must make its own statements atomic when it
+   * has several (it may or may not get a transaction).
+   */
+  groupedWrite: GroupedWrite;
   /**
    * Runs long schema work (migrations, index rebuilds) on a connection without the statement
    * timeout: waiting for another node's migration or rebuilding an index on a million rows must

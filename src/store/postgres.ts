@@ -169,6 +169,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     dropColumn: async (executor, table, column) => {
       await sql`alter table ${sql.id(table)} drop column ${sql.id(column)}`.execute(executor);
     },
+    groupedWrite: (work) => work(db),
     maintenance: async (work) => {
       const maintenancePool = watched(new pg.Pool({ ...poolConfig, max: 2 }), options);
       const maintenanceDb = new Kysely({ dialect: new PostgresDialect({ pool: maintenancePool }) });

@@ -220,13 +220,17 @@ export function createRecordRepository(
     insert: (values) =>
       guard(async () => {
         const row = toColumns(values);
-        if (linking.length === 0) await db.insertInto(table).values(row).execute();
-        else {
-          await inTransaction(db, async (trx) => {
-            await trx.insertInto(table).values(row).execute();
-            await writeLinks(trx, values.Gsid as string, values, values.CreatedDate as string);
-          });
-        }
+        const write = async (executor: Db) => {
+          if (linking.length === 0) await executor.insertInto(table).values(row).execute();
+          else {
+            await inTransaction(executor, async (trx) => {
+              await trx.insertInto(table).values(row).execute();
+              await writeLinks(trx, values.Gsid as string, values, values.CreatedDate as string);
+            });
+          }
+        };
+        // Inside a caller's transaction the write is part of it; alone, it joins a group commit.
+        await (db.isTransaction ? write(db) : database.groupedWrite(write));
         return present(values as Record<string, unknown>)!;
       }),
 

@@ -22,6 +22,7 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import type { ColumnTypes, Database, StoreFailure } from './database.js';
+import { createGroupCommit } from './group-commit.js';
 import { JSON_NUMBER_FUNCTION, jsonNumber } from './record-json.js';
 
 export type SqliteSynchronous = 'full' | 'normal';
@@ -129,6 +130,7 @@ export function openSqlite(options: SqliteOptions): Database {
       await sql`alter table ${sql.id(table)} drop column ${sql.id(column)}`.execute(executor);
     },
     maintenance: (work) => work(db),
+    groupedWrite: createGroupCommit(db),
     refreshStatistics: async (tables) => {
       for (const table of tables) await sql`analyze ${sql.id(table)}`.execute(db);
     },
