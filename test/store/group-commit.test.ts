@@ -11,7 +11,6 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGroupCommit } from '../../src/store/group-commit.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;
 
 describe('group commit', () => {
