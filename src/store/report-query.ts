@@ -8,14 +8,18 @@
  * "C" collation on PostgreSQL), NULLs sort last in both directions, and ties are broken by the
  * plan's tie-breakers.
  */
-import { sql, type Expression, type RawBuilder } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { referencedFields, type FieldRef, type Predicate, type Scalar } from '../domain/filters.js';
 import { isTextType } from '../domain/object-model.js';
 import type { ColumnSource } from '../domain/reports/definition.js';
 import type { ReportRunner, StoredValue } from '../domain/reports/ports.js';
+import { groupFirst } from '../domain/reports/query-shape.js';
 import type { Database } from './database.js';
 
 const BASE = 't0';
+/** The CTEs of a report grouped before its joins (query-shape.ts). */
+const GROUPS = '_groups';
+const CUT = '_cut';
 
 /** The alias of the table a path's lookups reach: one join per distinct chain of lookups. */
 function joinAlias(hops: FieldRef['hops']): string {
@@ -90,45 +94,114 @@ export function createReportRunner(database: Database): ReportRunner {
     }
   };
 
+  type Joins = Map<string, { hop: FieldRef['hops'][number]; from: string }>;
+  /** Every prefix of every chain of lookups the refs follow: one left join each, in order, each joined once. */
+  const joinsOf = (refs: readonly FieldRef[]): Joins => {
+    const joins: Joins = new Map();
+    for (const ref of refs) {
+      ref.hops.forEach((hop, i) => {
+        const alias = joinAlias(ref.hops.slice(0, i + 1));
+        if (!joins.has(alias)) joins.set(alias, { hop, from: joinAlias(ref.hops.slice(0, i)) });
+      });
+    }
+    return joins;
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const joined = (from: SelectQueryBuilder<any, any, object>, joins: Joins) => {
+    for (const [alias, { hop, from: source }] of joins) {
+      from = from.leftJoin(`${hop.target.table} as ${alias}`, `${alias}.gsid`, `${source}.${hop.field.column}`);
+    }
+    return from;
+  };
+
   return {
     async run(plan) {
-      const refs: FieldRef[] = [
-        ...plan.columns.flatMap((c) => (c.source.ref ? [c.source.ref] : [])),
+      const fieldRefs: FieldRef[] = [
+        ...plan.columns.flatMap((c) => (c.source.kind === 'field' ? [c.source.ref] : [])),
         ...plan.groupBy,
-        ...plan.orderBy.flatMap((o) => (o.source.ref ? [o.source.ref] : [])),
+        ...plan.orderBy.flatMap((o) => (o.source.kind === 'field' ? [o.source.ref] : [])),
       ];
-      referencedFields(plan.where, refs);
-      // Every prefix of every chain of lookups is one left join, in order, each joined once.
-      const joins = new Map<string, { hop: FieldRef['hops'][number]; from: string }>();
-      for (const ref of refs) {
-        ref.hops.forEach((hop, i) => {
-          const alias = joinAlias(ref.hops.slice(0, i + 1));
-          if (!joins.has(alias)) joins.set(alias, { hop, from: joinAlias(ref.hops.slice(0, i)) });
-        });
-      }
+      const aggregateRefs = plan.columns.flatMap((c) => (c.source.kind === 'aggregate' && c.source.ref ? [c.source.ref] : []));
+      const filterRefs = referencedFields(plan.where);
 
+      // A report's groups are all made before they are sorted and cut, so counting them in the
+      // same query costs little, where a second query would make them all again. (Plans that say
+      // whether to count, the NXT queries, are not grouped.)
+      const countGroups = plan.groupBy.length > 0 && plan.countTotal === undefined && !plan.offset;
+      let groupsCount: RawBuilder<unknown> | undefined;
+
+      // The rows' source: the base table (as t0) with its joins, filtered; or, for a report whose
+      // looked-up group keys follow from its own ones (query-shape.ts), its groups made from the
+      // base table alone (a CTE, read as t0: own group keys keep their column names, aggregates
+      // are a0, a1, ...), to which the looked-up keys are joined.
+      const shape = groupFirst(plan);
       let from = db.selectFrom(`${plan.object.table} as ${BASE}`);
-      for (const [alias, { hop, from: source }] of joins) {
-        from = from.leftJoin(`${hop.target.table} as ${alias}`, `${alias}.gsid`, `${source}.${hop.field.column}`);
+      let groupKeys: RawBuilder<unknown>[];
+      let source = sourceExpression;
+      let countQuery;
+      if (shape) {
+        let inner = joined(from, joinsOf([...filterRefs, ...aggregateRefs]));
+        if (plan.where) inner = inner.where(compile(plan.where) as Expression<boolean>);
+        const aggregates = new Map<ColumnSource, string>(
+          plan.columns.flatMap((c, i) => (c.source.kind === 'aggregate' ? [[c.source, `a${i}`] as const] : [])),
+        );
+        const groups = inner
+          .select([
+            ...shape.ownKeys.map((ref) => column(ref).as(ref.field.column)),
+            ...[...aggregates].map(([aggregate, alias]) => sourceExpression(aggregate).as(alias)),
+          ])
+          .groupBy(shape.ownKeys.map(column));
+        // Every group is one row of t0 now: no grouping, aggregates read from the groups.
+        groupKeys = [];
+        source = (s, forOrdering = false) => (s.kind === 'aggregate' ? sql.ref(`${BASE}.${aggregates.get(s)!}`) : sourceExpression(s, forOrdering));
+        // Object tables start with a letter: these names cannot hide one.
+        const withGroups = db.with((cte) => cte(GROUPS).materialized(), () => groups);
+        if (shape.cutBy) {
+          // Only the groups that come no later than the limit-th by the first sort key are joined.
+          const { cutBy } = shape;
+          const key = source(cutBy.source, true);
+          const nulls = cutBy.placeNulls ? ' nulls last' : '';
+          from = withGroups
+            .with(CUT, (q) =>
+              q
+                .selectFrom(`${GROUPS} as ${BASE}`)
+                .select(key.as('v'))
+                .orderBy(sql`${key} ${sql.raw(cutBy.direction + nulls)}`)
+                .limit(1)
+                .offset(plan.limit + (plan.offset ?? 0) - 1),
+            )
+            .selectFrom(`${GROUPS} as ${BASE}`)
+            .leftJoin(CUT, (join) => join.onTrue())
+            // No limit-th group, or one without a value (NULLs sort last): every group may come.
+            .where(sql<boolean>`(${sql.ref(`${CUT}.v`)} is null or ${key} ${sql.raw(cutBy.direction === 'desc' ? '>=' : '<=')} ${sql.ref(`${CUT}.v`)})`);
+        } else {
+          from = withGroups.selectFrom(`${GROUPS} as ${BASE}`);
+        }
+        from = joined(from, joinsOf(fieldRefs));
+        if (countGroups) groupsCount = sql`(select count(*) from ${sql.table(GROUPS)})`;
+        countQuery = db.selectFrom(groups.as('groups')).select(sql`count(*)`.as('count'));
+      } else {
+        from = joined(from, joinsOf([...fieldRefs, ...aggregateRefs, ...filterRefs]));
+        if (plan.where) from = from.where(compile(plan.where) as Expression<boolean>);
+        groupKeys = plan.groupBy.map(column);
+        if (countGroups) groupsCount = sql`count(*) over ()`;
+        countQuery =
+          groupKeys.length > 0
+            ? db.selectFrom(from.select(sql`1`.as('one')).groupBy(groupKeys).as('groups')).select(sql`count(*)`.as('count'))
+            : from.select(sql`count(*)`.as('count'));
       }
-      if (plan.where) from = from.where(compile(plan.where) as Expression<boolean>);
-      const groupKeys = plan.groupBy.map(column);
 
       // Columns are selected under positional aliases: names such as `Company_ID__gr.Csm__gr.Name`
       // would be cut at PostgreSQL's 63-byte identifier limit.
-      let rowsQuery = from.select(plan.columns.map((c, i) => sourceExpression(c.source).as(`c${i}`)));
+      let rowsQuery = from.select(plan.columns.map((c, i) => source(c.source).as(`c${i}`)));
+      if (groupsCount) rowsQuery = rowsQuery.select(groupsCount.as('groups'));
       if (groupKeys.length > 0) rowsQuery = rowsQuery.groupBy(groupKeys);
       for (const order of plan.orderBy) {
         const nulls = order.placeNulls ? ' nulls last' : '';
-        rowsQuery = rowsQuery.orderBy(sql`${sourceExpression(order.source, true)} ${sql.raw(order.direction + nulls)}`);
+        rowsQuery = rowsQuery.orderBy(sql`${source(order.source, true)} ${sql.raw(order.direction + nulls)}`);
       }
       rowsQuery = rowsQuery.limit(plan.limit);
       if (plan.offset) rowsQuery = rowsQuery.offset(plan.offset);
-
-      const countQuery =
-        groupKeys.length > 0
-          ? db.selectFrom(from.select(sql`1`.as('one')).groupBy(groupKeys).as('groups')).select(sql`count(*)`.as('count'))
-          : from.select(sql`count(*)`.as('count'));
 
       const rows = await rowsQuery.execute();
       const records = rows.map((row: Record<string, unknown>) => {
@@ -143,9 +216,11 @@ export function createReportRunner(database: Database): ReportRunner {
       // includeTotal is false, the data query never does). Unset (reports, which never page),
       // only a result cut off by the limit needs a second query to know how many rows there are.
       // (An aggregate without groupBy always yields exactly one row.)
-      const counted = plan.countTotal ?? !(rows.length < plan.limit || (plan.grouped && groupKeys.length === 0));
+      const counted = plan.countTotal ?? !(rows.length < plan.limit || (plan.grouped && plan.groupBy.length === 0));
       const totalCount = !counted
-          ? rows.length
+        ? rows.length
+        : groupsCount
+          ? Number((rows[0] as { groups: unknown }).groups)
           : Number(((await countQuery.executeTakeFirstOrThrow()) as { count: unknown }).count);
       return { records, totalCount };
     },

@@ -407,6 +407,89 @@ describeEachBackend('reports: built-in reports', (backend) => {
       ]);
       expect(data.totalCount).toBe(2);
     });
+
+    it('limit keeps the first groups and totalCount still counts them all (the group without a company included)', async () => {
+      const data = await run({ reportId: 'people-by-company', limit: 3 });
+      expect(data.records).toEqual(expected().slice(0, 3));
+      expect(data.totalCount).toBe(expected().length);
+    });
+
+    it('sorted by an aggregate that may be empty, then by the company name: any limit, either direction', async () => {
+      // max(ARR) of each company with people: Xi 500000, Beta 300000, Eta 250000, Alpha 120000;
+      // the group without a company has none (always last).
+      const byArr = [
+        { name: 'Xi Industrial', index: 13 },
+        { name: 'Beta Health', index: 1 },
+        { name: 'Eta Systems', index: 6 },
+        { name: 'Alpha Soft', index: 0 },
+      ].map(({ name, index }) => ({ CompanyId: companies[index]!.Gsid, 'CompanyId.Name': name, arr: companies[index]!.ARR! }));
+      const definition = (direction: 'asc' | 'desc', limit: number) => ({
+        definition: {
+          name: 'By company ARR',
+          object: 'Person',
+          fields: ['CompanyId', 'CompanyId.Name'],
+          groupBy: ['CompanyId', 'CompanyId.Name'],
+          aggregates: [{ fn: 'max', field: 'CompanyId.ARR', as: 'arr' }],
+          orderBy: [
+            { field: 'arr', direction },
+            { field: 'CompanyId.Name', direction: 'asc' },
+          ],
+          limit,
+        },
+      });
+      const descending = [...byArr, {}];
+      const ascending = [...byArr.slice().reverse(), {}];
+      for (const limit of [1, 2, 4, 5, 6]) {
+        const desc = await run(definition('desc', limit));
+        expect(desc.records, `desc, limit ${limit}`).toEqual(descending.slice(0, limit));
+        expect(desc.totalCount).toBe(5);
+        const asc = await run(definition('asc', limit));
+        expect(asc.records, `asc, limit ${limit}`).toEqual(ascending.slice(0, limit));
+        expect(asc.totalCount).toBe(5);
+      }
+    });
+
+    it('a definition grouping by the lookup and its fields, aggregating a field of the company and filtered by one', async () => {
+      const data = await run({
+        definition: {
+          name: 'By company',
+          object: 'Person',
+          fields: ['CompanyId.Industry', 'CompanyId', 'CompanyId.Name'],
+          groupBy: ['CompanyId.Name', 'CompanyId.Industry', 'CompanyId'],
+          aggregates: [
+            { fn: 'count', as: 'people' },
+            { fn: 'max', field: 'CompanyId.ARR', as: 'arr' },
+            { fn: 'count', field: 'CompanyId.CSMName', as: 'withCsm' },
+          ],
+          where: { conditions: [{ name: 'CompanyId.Industry', operator: 'NE', value: ['Healthcare'] }] },
+          orderBy: [{ field: 'CompanyId.Industry', direction: 'desc' }],
+          limit: 4,
+        },
+      });
+      const industryDescending = (a: string | undefined, b: string | undefined) =>
+        a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : compareText(b, a);
+      const all = [...groupsOf(personInputs, (p) => p.company).entries()]
+        .map(([index, members]) => {
+          const company = index === undefined ? undefined : companies[index]!;
+          return {
+            row: compact({
+              'CompanyId.Industry': company?.Industry,
+              CompanyId: company?.Gsid,
+              'CompanyId.Name': company?.Name,
+              people: members.length,
+              arr: company?.ARR,
+              withCsm: company?.CSMName === undefined ? 0 : members.length,
+            }),
+            name: company?.Name,
+            industry: company?.Industry,
+          };
+        })
+        .filter((group) => group.industry !== 'Healthcare')
+        // Industry descending (empty last), then the group keys: name, industry, Gsid.
+        .sort((a, b) => industryDescending(a.industry, b.industry) || compareText(a.name, b.name));
+      expect(data.records).toEqual(all.slice(0, 4).map((group) => group.row));
+      expect(data.totalCount).toBe(all.length);
+    });
   });
 
   describe('largest-customers', () => {
