@@ -8,7 +8,8 @@
  * For each size (`--sizes`, companies; people are 3×) a fresh database is seeded with the CLI
  * (`seed --companies N --people 3N --random-seed bench`): a SQLite file in a temporary directory,
  * or with a PostgreSQL `--db`, the URL's schema (?schema=, default bench) suffixed with the size
- * (`bench_10000`), dropped first and again at the end (`--keep` keeps it). The built server
+ * (`bench_10000`), dropped first and again at the end (`--keep` keeps it; `--reuse` uses one that
+ * holds exactly the size's companies and people, seeded beforehand). The built server
  * (dist/) is started on it pinned to CPU 0, wrk and this script run on CPU 1, and it measures:
  *
  * - cold start: spawning the server to the first 200 from /healthz (median of 3 starts);
@@ -51,6 +52,7 @@ import {
   HTTP_BENCH_KEY,
   memoryMb,
   seedWithCli,
+  snapshotBuild,
   startBareServer,
   startServer,
   stop,
@@ -76,6 +78,7 @@ const { values } = parseArgs({
     'walk-limit': { type: 'string', default: '300' },
     out: { type: 'string', default: 'bench/results' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'boolean', default: false },
   },
 });
 const smoke = values.smoke!;
@@ -102,19 +105,35 @@ const backend = target.dialect;
 execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
 
 const work = mkdtempSync(join(tmpdir(), 'gs-bench-run-'));
+// The build as it is now: other work may rebuild dist/ during a run of half an hour.
+const cli = snapshotBuild(work);
 
-/** A fresh database for one size: a SQLite file, or a PostgreSQL schema dropped first. */
-async function freshDatabase(companies: number): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh database for one size: a SQLite file, or a PostgreSQL schema dropped first. With
+ * `--reuse`, a PostgreSQL schema that holds exactly the companies and people of this size (one
+ * seeded beforehand with the CLI, or kept with --keep before the POST scenario added to it) is
+ * used as it is: `seeded` is false then.
+ */
+async function freshDatabase(companies: number): Promise<{ url: string; seeded: boolean; drop(): Promise<void> }> {
   if (!values.db) {
     const file = join(work, `bench-${companies}.db`);
-    return { url: `sqlite:${file}`, drop: async () => ['', '-wal', '-shm'].forEach((suffix) => rmSync(file + suffix, { force: true })) };
+    return { url: `sqlite:${file}`, seeded: true, drop: async () => ['', '-wal', '-shm'].forEach((suffix) => rmSync(file + suffix, { force: true })) };
   }
   const url = new URL(values.db);
   const schema = `${url.searchParams.get('schema') ?? 'bench'}_${companies}`;
   url.searchParams.set('schema', schema);
-  const drop = () => withPostgres((client) => client.query(`drop schema if exists "${schema}" cascade`));
+  const drop = async () => void (await withPostgres((client) => client.query(`drop schema if exists "${schema}" cascade`)));
+  if (values.reuse) {
+    const held = await withPostgres(async (client) => {
+      const tables = await client.query(`select count(*)::int as n from pg_tables where schemaname = $1 and tablename in ('company', 'person')`, [schema]);
+      if (tables.rows[0].n !== 2) return undefined;
+      const { rows } = await client.query(`select (select count(*) from "${schema}".company)::int as c, (select count(*) from "${schema}".person)::int as p`);
+      return rows[0] as { c: number; p: number };
+    });
+    if (held?.c === companies && held.p === 3 * companies) return { url: url.toString(), seeded: false, drop };
+  }
   await drop();
-  return { url: url.toString(), drop: async () => void (await drop()) };
+  return { url: url.toString(), seeded: true, drop };
 }
 
 async function withPostgres<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -201,13 +220,13 @@ async function measure(companies: number): Promise<void> {
   let server: RunningServer | undefined;
   let bare: Awaited<ReturnType<typeof startBareServer>> | undefined;
   try {
-    seeds.push({ ...data, seconds: seedWithCli(database.url, companies, people) });
+    seeds.push(database.seeded ? { ...data, seconds: seedWithCli(database.url, companies, people, cli) } : { ...data, reused: true });
 
     // Cold start: spawn to the first 200 from /healthz; the last one started stays up.
     const starts: number[] = [];
     for (let i = 0; i < (smoke ? 1 : 3); i++) {
       await stop(server?.child);
-      server = await startServer(database.url);
+      server = await startServer(database.url, cli);
       starts.push(server.startMs);
     }
     const { base, child } = server!;
@@ -409,7 +428,7 @@ try {
   }
   const date = new Date().toISOString().slice(0, 10);
   console.error(`${SCRIPT}: ${backend}, sizes ${sizes.join(', ')}${smoke ? ' (smoke)' : ''}, key ${HTTP_BENCH_KEY}`);
-  for (const companies of sizes) await measure(companies);
+  for (const companies of sizes) await attempt('all scenarios', { companies, people: 3 * companies }, () => measure(companies));
 
   const result: BenchResult = {
     date,

@@ -49,7 +49,8 @@ export interface BenchResult {
   smoke: boolean;
   machine: { cpus: number; cpuModel: string; node: string; platform: string; commit: string; uncommittedChanges: boolean; postgres?: string };
   options: Record<string, unknown>;
-  seeds: { companies: number; people: number; seconds: number }[];
+  /** Seconds the CLI took to seed each size, or `reused` for a database seeded before the run. */
+  seeds: { companies: number; people: number; seconds?: number; reused?: boolean }[];
   scenarios: Scenario[];
   pageLatency: PageLatency[];
   /** Groups of scenarios that failed to run (the rest of the run went on). */
@@ -106,7 +107,7 @@ export function markdown(result: BenchResult): string {
     '',
     `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, commit ${machine.commit.slice(0, 10)}` +
       `${machine.uncommittedChanges ? ' (with uncommitted changes)' : ''}. ` +
-      `Seeded with the CLI: ${result.seeds.map((s) => `${count(s.companies)} companies / ${count(s.people)} people in ${s.seconds.toFixed(0)} s`).join(', ')}.`,
+      `Seeded with the CLI: ${result.seeds.map((s) => `${count(s.companies)} companies / ${count(s.people)} people ${s.seconds === undefined ? ' (seeded before the run)' : ` in ${s.seconds.toFixed(0)} s`}`).join(', ')}.`,
     '',
     '| Scenario | Data (companies / people) | Measured | Baseline | Ratio | Target | Met |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -4,10 +4,10 @@
  * running wrk pinned to CPU 1, reading the server's memory, and stopping them.
  */
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 /** The access key the benchmarked servers are started with (GS_ACCESS_KEY). */
@@ -27,7 +27,7 @@ export function checkHttpBenchSetup(script: string): void {
     }
   }
   if (availableParallelism() < 2) fail(script, 'needs 2 CPUs (the servers pinned to CPU 0, wrk to CPU 1)');
-  if (!existsSync('dist/cli/main.js')) fail(script, 'dist/cli/main.js not found: run `npm run build` first, from the repository root');
+  if (!existsSync(BUILT_CLI)) fail(script, 'dist/cli/main.js not found: run `npm run build` first, from the repository root');
 }
 
 /** A positive whole number from an option, or the script stops saying which option is wrong. */
@@ -37,13 +37,29 @@ export function wholeOption(script: string, name: string, value: string | undefi
   return n;
 }
 
+/** The built CLI the benchmarks run, relative to the repository root. */
+export const BUILT_CLI = 'dist/cli/main.js';
+
+/**
+ * A copy of the built package (dist/, spec/, schemas/, package.json; node_modules linked) in
+ * `dir`, so that a long run keeps measuring one build while dist/ is rebuilt underneath it (a
+ * seed written by one build and served by another would not be a measurement). Returns its CLI.
+ */
+export function snapshotBuild(dir: string): string {
+  const root = join(dir, 'build');
+  mkdirSync(root, { recursive: true });
+  for (const path of ['dist', 'spec', 'schemas', 'package.json']) cpSync(path, join(root, path), { recursive: true });
+  symlinkSync(resolve('node_modules'), join(root, 'node_modules'), 'dir');
+  return join(root, BUILT_CLI);
+}
+
 /** Seeds with the CLI (`seed --companies N --people M --random-seed bench`); returns the seconds it took. */
-export function seedWithCli(database: string, companies: number, people: number): number {
+export function seedWithCli(database: string, companies: number, people: number, cli = BUILT_CLI): number {
   const started = performance.now();
   console.error(`seeding ${companies} companies and ${people} people...`);
   execFileSync(
     process.execPath,
-    ['dist/cli/main.js', 'seed', '--companies', String(companies), '--people', String(people), '--random-seed', 'bench', '--db', database],
+    [cli, 'seed', '--companies', String(companies), '--people', String(people), '--random-seed', 'bench', '--db', database],
     { stdio: ['ignore', 2, 2] },
   );
   const seconds = (performance.now() - started) / 1000;
@@ -97,10 +113,10 @@ export interface RunningServer {
  * Starts the built server on `database`, pinned to CPU 0, logging only warnings (nothing written
  * per request); its output goes straight to this process's stderr (no pipe to fill or to read).
  */
-export async function startServer(database: string): Promise<RunningServer> {
+export async function startServer(database: string, cli = BUILT_CLI): Promise<RunningServer> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn('taskset', ['-c', '0', process.execPath, 'dist/cli/main.js', 'serve', '--port', String(port), '--log-level', 'warn', '--db', database], {
+  const child = spawn('taskset', ['-c', '0', process.execPath, cli, 'serve', '--port', String(port), '--log-level', 'warn', '--db', database], {
     env: { ...process.env, GS_ACCESS_KEY: HTTP_BENCH_KEY },
     stdio: ['ignore', 2, 2],
   });
