@@ -1,7 +1,8 @@
 /**
  * Compiles a RunnablePlan (a report's, or an NXT query's) into one SQL query (filtering,
  * joining, grouping, aggregating, sorting, limiting and paging all happen in the database), plus
- * a count of the rows before the limit when the plan asks for one (RunnablePlan.countTotal).
+ * a count of the rows before the limit when the plan asks for one (RunnablePlan.countTotal; a
+ * grouped report counts its groups in the same query).
  * Every value is a bound parameter; identifiers come only from the object model.
  *
  * Results are identical on SQLite and PostgreSQL: text sorts and compares by code point (the
@@ -214,8 +215,9 @@ export function createReportRunner(database: Database): ReportRunner {
       });
       // countTotal decides when the plan sets it (the NXT queries: the users list counts unless
       // includeTotal is false, the data query never does). Unset (reports, which never page),
-      // only a result cut off by the limit needs a second query to know how many rows there are.
-      // (An aggregate without groupBy always yields exactly one row.)
+      // only a result cut off by the limit needs counting: a grouped report's rows carry the
+      // count of its groups, a list's takes a second query. (An aggregate without groupBy always
+      // yields exactly one row.)
       const counted = plan.countTotal ?? !(rows.length < plan.limit || (plan.grouped && plan.groupBy.length === 0));
       const totalCount = !counted
         ? rows.length
