@@ -39,7 +39,9 @@ describe('group commit', () => {
     const { db, statements, path } = await open();
     const write = createGroupCommit(db);
     const observer = new BetterSqlite3(path, { readonly: true });
-    cleanups.push(() => observer.close());
+    cleanups.push(() => {
+      observer.close();
+    });
     const seenAtAcknowledgement: number[] = [];
     await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
