@@ -9,9 +9,11 @@
  * The text is the one `JSON.stringify` writes for the record as the repository presents it:
  * fields in the description's order, under their API names, absent values left out (never
  * `null`), booleans as `true`/`false`. Numbers of `number` fields are written by JavaScript
- * itself on SQLite (SQLite writes `64000.0` where JavaScript writes `64000`); PostgreSQL's
- * shortest round-trip text differs from JavaScript's only in the exponent of numbers below 1e-6
- * or from 1e21 on (`1e-07` for `1e-7`), which parse to the same number.
+ * itself on SQLite (SQLite writes `64000.0` where JavaScript writes `64000`). PostgreSQL writes
+ * the same shortest round-trip digits, but switches to exponent notation at other bounds (below
+ * 1e-4 and from 1e15: `1e+15` where JavaScript writes `1000000000000000`), text that parses to
+ * the same number. Integer fields are written as the database holds them, so beyond 2^53 (which
+ * the API's integer fields never reach) the digits are exact where JavaScript's would round.
  *
  * Each field is one piece, `"Name":value`, or NULL when the field holds nothing; `concat_ws`
  * joins the pieces and skips the NULLs on both backends.

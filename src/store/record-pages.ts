@@ -16,6 +16,10 @@
  * speed, never correctness. Cursors are kept per process (bounded), valid across nodes because
  * `changes` is the database's.
  *
+ * A filtered list (`?CompanyId=`) also changes when a record's filtered field is updated (it
+ * joins or leaves the list without being inserted or deleted), which `changes` does not count:
+ * its cursors are checked against `version` (every write) instead.
+ *
  * A page that must skip (no valid cursor) skips in the index alone (`gsid IN (SELECT gsid ...
  * OFFSET)`, index-only), fetching only the page's rows.
  *
@@ -70,7 +74,8 @@ export interface EqualityTerm {
 interface Cursor {
   readonly created: string;
   readonly gsid: string;
-  readonly changes: number;
+  /** The counter that tells the list's records moved (`changes`, or `version` when filtered). */
+  readonly moves: number;
 }
 
 interface PageRow {
@@ -157,6 +162,8 @@ export function createPageReader(db: Db, dialect: DialectName, object: ObjectDes
       const values: Record<string, unknown> = Object.fromEntries(terms.map((term) => [equalTo(term.column), term.value]));
       // A cursor is for one list (its filter), one page size and one position.
       const cursorKey = (at: number) => JSON.stringify([columns, terms.map((term) => term.value), limit, at]);
+      // What moves records in this list: inserts, deletes, reorderings; filtered, any write.
+      const movesOf = (row: PageRow) => Number(columns.length === 0 ? row.changes : row.version);
       const pageKey = cursorKey(offset);
 
       const kept = pages.get(pageKey);
@@ -171,7 +178,7 @@ export function createPageReader(db: Db, dialect: DialectName, object: ObjectDes
       if (cursor) {
         const sought = await query(columns, 'seek')({ ...values, limit, afterCreated: cursor.created, afterGsid: cursor.gsid });
         const state = sought[0]!;
-        if (Number(state.kept) > 0 && Number(state.changes) === cursor.changes) rows = sought;
+        if (Number(state.kept) > 0 && movesOf(state) === cursor.moves) rows = sought;
       }
       if (!rows) {
         // From the row before the page on: where the page begins is a cursor for the page itself.
@@ -188,10 +195,10 @@ export function createPageReader(db: Db, dialect: DialectName, object: ObjectDes
       const page = { json: `{"records":[${records.map((row) => row.json).join(',')}],"totalCount":${totalCount}}`, totalCount };
       // Without counter rows (triggers not installed) there is nothing to tell a change by.
       if (Number(state.kept) > 0) {
-        const changes = Number(state.changes);
-        if (predecessor) cursors.set(pageKey, { created: predecessor.created!, gsid: predecessor.gsid!, changes });
+        const moves = movesOf(state);
+        if (predecessor) cursors.set(pageKey, { created: predecessor.created!, gsid: predecessor.gsid!, moves });
         const last = records.at(-1);
-        if (last && records.length === limit) cursors.set(cursorKey(offset + limit), { created: last.created!, gsid: last.gsid!, changes });
+        if (last && records.length === limit) cursors.set(cursorKey(offset + limit), { created: last.created!, gsid: last.gsid!, moves });
         pages.set(pageKey, { version: Number(state.version), page });
       }
       return page;
