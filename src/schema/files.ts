@@ -5,19 +5,16 @@
  * naming the file, the object and the field.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Node } from 'yaml';
 import { compileValidator, type Validator } from '../domain/body-validation.js';
 import { ApiError } from '../domain/errors.js';
-import { readPackageYaml, yaml as yamlParser } from '../package-data.js';
+import { PACKAGE_ROOT, readPackageYaml, yaml as yamlParser } from '../package-data.js';
 import { BUILTIN_OBJECTS } from '../domain/objects/index.js';
 import { createRegistry, type ObjectRegistry } from '../domain/registry.js';
 import { compileSchema, SchemaError } from '../domain/tenant-schema/compile.js';
 import { SchemaDocumentSchema, type SchemaDocument } from '../domain/tenant-schema/format.js';
 import { createAjv } from '../domain/validation.js';
 
-// Both src/schema/ and dist/schema/ sit two levels below the package root.
-const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const STANDARD_OBJECTS_PATH = `${PACKAGE_ROOT}schemas/standard-objects.yaml`;
 export const SCHEMA_FILE_JSON_SCHEMA_PATH = `${PACKAGE_ROOT}schemas/gainsight-schema.schema.json`;
 
