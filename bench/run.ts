@@ -9,7 +9,7 @@
  * (`seed --companies N --people 3N --random-seed bench`): a SQLite file in a temporary directory,
  * or with a PostgreSQL `--db`, the URL's schema (?schema=, default bench) suffixed with the size
  * (`bench_10000`), dropped first and again at the end (`--keep` keeps it; `--reuse` uses one that
- * holds exactly the size's companies and people, seeded beforehand). The built server
+ * holds exactly the size's companies and people, seeded beforehand, and leaves it). The built server
  * (dist/) is started on it pinned to CPU 0, wrk and this script run on CPU 1, and it measures:
  *
  * - cold start: spawning the server to the first 200 from /healthz (median of 3 starts);
@@ -417,14 +417,15 @@ async function measure(companies: number): Promise<void> {
     );
   } finally {
     await Promise.all([stop(server?.child), stop(bare?.child)]);
-    if (!values.keep) await database.drop();
+    // A database the run found seeded (--reuse) is not the run's to drop.
+    if (!values.keep && database.seeded) await database.drop();
   }
 }
 
 try {
   const info = machine();
   if (backend === 'postgres') {
-    info.postgres = await withPostgres(async (client) => (await client.query<{ v: string }>(`select current_setting('server_version') as v`)).rows[0]!.v);
+    info.postgres = await withPostgres(async (client) => (await client.query<{ v: string }>(`select current_setting('server_version') as v`)).rows[0]!.v.split(' ')[0]!);
   }
   const date = new Date().toISOString().slice(0, 10);
   console.error(`${SCRIPT}: ${backend}, sizes ${sizes.join(', ')}${smoke ? ' (smoke)' : ''}, key ${HTTP_BENCH_KEY}`);

@@ -107,7 +107,7 @@ export function markdown(result: BenchResult): string {
     '',
     `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, commit ${machine.commit.slice(0, 10)}` +
       `${machine.uncommittedChanges ? ' (with uncommitted changes)' : ''}. ` +
-      `Seeded with the CLI: ${result.seeds.map((s) => `${count(s.companies)} companies / ${count(s.people)} people ${s.seconds === undefined ? ' (seeded before the run)' : ` in ${s.seconds.toFixed(0)} s`}`).join(', ')}.`,
+      `Seeded with the CLI: ${result.seeds.map((s) => `${count(s.companies)} companies / ${count(s.people)} people${s.seconds === undefined ? ' (seeded before the run)' : ` in ${s.seconds.toFixed(0)} s`}`).join(', ')}.`,
     '',
     '| Scenario | Data (companies / people) | Measured | Baseline | Ratio | Target | Met |',
     '| --- | --- | --- | --- | --- | --- | --- |',
