@@ -8,8 +8,11 @@
 import { renameSync } from 'node:fs';
 import { build } from 'esbuild';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url).pathname;
-const bundled = `${entry}.bundle`;
+// Bundled from the TypeScript sources (esbuild reads them as tsc does), not from tsc's output:
+// tsc skips writing files it finds unchanged, and would leave the previous bundle as the entry.
+const entry = new URL('../src/cli/main.ts', import.meta.url).pathname;
+const target = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const bundled = `${target}.bundle`;
 await build({
   entryPoints: [entry],
   outfile: bundled,
@@ -23,4 +26,4 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
-renameSync(bundled, entry);
+renameSync(bundled, target);

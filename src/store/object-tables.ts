@@ -19,7 +19,7 @@ import type { SchemaDocument } from '../domain/tenant-schema/format.js';
 import type { ColumnTypes, Database } from './database.js';
 import { backfillLinks } from './links.js';
 import { picklistItemsChange, PICKLIST_OBJECT } from './picklist-items.js';
-import { forgetRecordCount, hasRecordCounter, installRecordCounter } from './record-counter.js';
+import { addCounterColumns, COUNTER_COLUMNS, forgetRecordCount, hasRecordCounter, installRecordCounter, RECORD_COUNT_TABLE } from './record-counter.js';
 import { listOrderColumns } from './record-pages.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -364,7 +364,15 @@ export async function planSchema(database: Database, db: Db, schema: TenantSchem
   }
 
   // Every table's records are counted by triggers (record-counter.ts); a table created now, or
-  // one from before counting, gets them.
+  // one from before counting (or from before `changes` and `version`), gets them.
+  const counterColumns = await database.columnsOf(db, RECORD_COUNT_TABLE);
+  const missingCounterColumns = COUNTER_COLUMNS.filter((column) => !counterColumns?.has(column));
+  if (missingCounterColumns.length > 0) {
+    changes.push({
+      description: `add column${missingCounterColumns.length > 1 ? 's' : ''} ${missingCounterColumns.map((column) => `${RECORD_COUNT_TABLE}.${column}`).join(', ')} (what pages are checked against)`,
+      run: (db) => addCounterColumns(db, missingCounterColumns),
+    });
+  }
   for (const object of registry.all) {
     const counted = tableExists(object.table) && !newTables.has(object.table) && (await hasRecordCounter(db, database.dialect, object.table));
     if (counted) continue;

@@ -4,7 +4,8 @@
  * writes a record (the API, a bulk load, a cascade) and on every node, and a list's `totalCount`
  * reads one row (SQLite) or a few (PostgreSQL) instead of counting the table.
  *
- * The same triggers keep two numbers that only grow (migration 0006), so an equal value read
+ * The same triggers keep two numbers that only grow (columns the schema apply adds to tables
+ * counted before they existed, then installs those tables' triggers again), so an equal value read
  * twice means nothing of its kind happened in between (what record-pages.ts relies on):
  * `changes`, the inserts and deletes seen plus every write of a column lists are ordered by
  * (CreatedDate, Gsid; the API never writes them), and `version`, every write seen.
@@ -24,6 +25,21 @@ import type { DialectName } from './database.js';
 type Db = Kysely<any>;
 
 export const RECORD_COUNT_TABLE = 'record_count';
+/** The numbers kept besides `count`. */
+export const COUNTER_COLUMNS = ['changes', 'version'] as const;
+
+/**
+ * Adds `changes` and `version` to a record_count table made before them. bigint: PostgreSQL's
+ * integer would overflow after two billion writes (SQLite's is 64-bit anyway).
+ */
+export async function addCounterColumns(db: Db, columns: readonly string[]): Promise<void> {
+  for (const column of columns) {
+    await db.schema
+      .alterTable(RECORD_COUNT_TABLE)
+      .addColumn(column, sql.raw('bigint'), (c) => c.notNull().defaultTo(0))
+      .execute();
+  }
+}
 const SHARDS = 16;
 
 /** `company__count_insert`; shortened with a hash where PostgreSQL's 63 bytes would cut it. */

@@ -13,7 +13,7 @@ import { sql, type Expression, type RawBuilder, type SelectQueryBuilder } from '
 import { referencedFields, type FieldRef, type Predicate, type Scalar } from '../domain/filters.js';
 import { isTextType } from '../domain/object-model.js';
 import type { ColumnSource } from '../domain/reports/definition.js';
-import type { ReportRunner, StoredValue } from '../domain/reports/ports.js';
+import type { ReportRunner, RunnablePlan, StoredValue } from '../domain/reports/ports.js';
 import { groupFirst } from '../domain/reports/query-shape.js';
 import type { Database } from './database.js';
 
@@ -29,6 +29,26 @@ function joinAlias(hops: FieldRef['hops']): string {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** From this offset on, a page of records skips in the index (see run). */
+const SKIP_IN_INDEX_FROM = 1000;
+
+/**
+ * Whether a plan's page skips on the Gsids alone: records (not groups or aggregates), deep
+ * enough to be worth it, in a total order (ending on the base record's Gsid).
+ */
+export function skipsInIndex(plan: RunnablePlan): boolean {
+  const last = plan.orderBy.at(-1);
+  return (
+    (plan.offset ?? 0) >= SKIP_IN_INDEX_FROM &&
+    !plan.grouped &&
+    plan.groupBy.length === 0 &&
+    last !== undefined &&
+    last.source.kind === 'field' &&
+    last.source.ref.hops.length === 0 &&
+    last.source.ref.field.name === 'Gsid'
+  );
 }
 
 export function createReportRunner(database: Database): ReportRunner {
@@ -192,17 +212,30 @@ export function createReportRunner(database: Database): ReportRunner {
             : from.select(sql`count(*)`.as('count'));
       }
 
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const ordered = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => {
+        for (const order of plan.orderBy) {
+          const nulls = order.placeNulls ? ' nulls last' : '';
+          query = query.orderBy(sql`${source(order.source, true)} ${sql.raw(order.direction + nulls)}`) as Q;
+        }
+        return query;
+      };
+
       // Columns are selected under positional aliases: names such as `Company_ID__gr.Csm__gr.Name`
       // would be cut at PostgreSQL's 63-byte identifier limit.
       let rowsQuery = from.select(plan.columns.map((c, i) => source(c.source).as(`c${i}`)));
       if (groupsCount) rowsQuery = rowsQuery.select(groupsCount.as('groups'));
       if (groupKeys.length > 0) rowsQuery = rowsQuery.groupBy(groupKeys);
-      for (const order of plan.orderBy) {
-        const nulls = order.placeNulls ? ' nulls last' : '';
-        rowsQuery = rowsQuery.orderBy(sql`${source(order.source, true)} ${sql.raw(order.direction + nulls)}`);
-      }
-      rowsQuery = rowsQuery.limit(plan.limit);
-      if (plan.offset) rowsQuery = rowsQuery.offset(plan.offset);
+      rowsQuery = ordered(rowsQuery).limit(plan.limit);
+      if (plan.offset && skipsInIndex(plan) && !shape && groupKeys.length === 0) {
+        // A deep page of records (an NXT sync walking by offset): the skipping is done on the
+        // Gsids alone, which the index of the sort keys covers, and only the page's rows are
+        // read. The same rows in the same order: the order is total (it ends on Gsid).
+        const page = ordered(from.select(sql.ref(`${BASE}.gsid`).as('gsid')))
+          .limit(plan.limit)
+          .offset(plan.offset);
+        rowsQuery = rowsQuery.where(sql.ref(`${BASE}.gsid`), 'in', page);
+      } else if (plan.offset) rowsQuery = rowsQuery.offset(plan.offset);
 
       const rows = await rowsQuery.execute();
       const records = rows.map((row: Record<string, unknown>) => {

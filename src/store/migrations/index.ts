@@ -5,7 +5,6 @@ import * as reports from './0002-reports.js';
 import * as events from './0003-events.js';
 import * as schemaState from './0004-schema-state.js';
 import * as recordCount from './0005-record-count.js';
-import * as recordChanges from './0006-record-changes.js';
 
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
 
@@ -20,7 +19,6 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0003-events': events,
   '0004-schema-state': schemaState,
   '0005-record-count': recordCount,
-  '0006-record-changes': recordChanges,
 };
 
 export interface MigrationReport {
