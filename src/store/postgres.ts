@@ -58,10 +58,6 @@ const types = {
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
- * Splits our own `schema` parameter off the URL: `postgres://host/db?schema=tenant_a` keeps all
- * tables in schema `tenant_a` (created on first start), which is also how tests isolate.
- */
-/**
  * Splits our own `schema` parameter (and any `options`) off the URL: `?schema=tenant_a` keeps
  * all tables in schema `tenant_a` (created on first start), which is also how tests isolate.
  */
