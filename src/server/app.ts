@@ -28,6 +28,7 @@ import { registerAuthentication } from './auth.js';
 import { registerJsonBodyParser } from './body-parser.js';
 import { BODY_LIMIT_BYTES, handleError, sendFailure } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { lazySerializers } from './lazy-serializers.js';
 import { registerRoutes } from './route-spec.js';
 import { checkSeedConformance } from './seed-conformance.js';
 
@@ -72,6 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Answered by our own hook below, with an envelope.
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
     // Requests Fastify cannot even route (a malformed %-escape in the URL) still get an envelope,
     // a request id, and authentication first.
     frameworkErrors: (error, request, rawReply) => {
