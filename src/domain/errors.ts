@@ -56,13 +56,50 @@ export class ApiError extends Error {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const text = jsonExcerpt(value, EXCERPT_LENGTH + 1);
+  return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH - 3)}...` : text;
+}
+
+const EXCERPT_LENGTH = 60;
+
+/**
+ * The start of `JSON.stringify(value)`, at least `length` characters of it when it is that long,
+ * written only as far as needed: a value nested a hundred thousand levels deep, or a huge one,
+ * costs what its first characters cost, and describing a value cannot fail.
+ */
+export function jsonExcerpt(value: unknown, length: number): string {
+  let out = '';
+  const write = (item: unknown, inArray: boolean): void => {
+    if (out.length >= length) return;
+    if (item === null || typeof item === 'boolean') out += String(item);
+    else if (typeof item === 'number') out += Number.isFinite(item) ? String(item) : 'null';
+    else if (typeof item === 'string') out += JSON.stringify(item.length > length ? item.slice(0, length) : item);
+    else if (Array.isArray(item)) {
+      out += '[';
+      for (let i = 0; i < item.length && out.length < length; i++) {
+        if (i > 0) out += ',';
+        write(item[i], true);
+      }
+      out += ']';
+    } else if (typeof item === 'object' && typeof (item as { toJSON?: unknown }).toJSON === 'function') {
+      write((item as { toJSON: () => unknown }).toJSON(), inArray);
+    } else if (typeof item === 'object') {
+      out += '{';
+      let first = true;
+      for (const key of Object.keys(item)) {
+        if (out.length >= length) break;
+        const member = (item as Record<string, unknown>)[key];
+        if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+        out += `${first ? '' : ','}${JSON.stringify(key)}:`;
+        first = false;
+        write(member, false);
+      }
+      out += '}';
+    } else if (inArray) out += 'null';
+    else out += typeof item === 'bigint' ? String(item) : typeof item;
+  };
+  write(value, false);
+  return out;
 }
 
 const ofField = (of: string | undefined) => (of ? `${of} in ` : '');

@@ -8,11 +8,13 @@
  * - An empty body is "no body", not a parse error: GET and DELETE requests from clients that
  *   always send `Content-Type: application/json` must work; writes then get "body required".
  * - `__proto__` and `constructor.prototype` keys are refused (secure-json-parse).
+ * - Objects and arrays nested more than MAX_BODY_DEPTH deep are 400, before parsing.
  */
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { errors } from '../domain/errors.js';
+import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 export const MERGE_PATCH = 'application/merge-patch+json';
 
@@ -32,8 +34,12 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       }
       if (bytes.length === 0) return done(null, undefined);
       if (!isUtf8(bytes)) return done(errors.badRequest('Request body is not valid UTF-8'), undefined);
+      const text = bytes.toString('utf8');
+      if (nestsDeeperThan(text, MAX_BODY_DEPTH)) {
+        return done(errors.badRequest(`Request body nests objects and arrays more than ${MAX_BODY_DEPTH} levels deep`), undefined);
+      }
       try {
-        done(null, secureJson.parse(bytes.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }));
+        done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
       } catch (error) {
         const message = (error as Error).message;
         done(
