@@ -29,6 +29,7 @@ import { registerJsonBodyParser } from './body-parser.js';
 import { BODY_LIMIT_BYTES, handleError, sendFailure } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { lazySerializers } from './lazy-serializers.js';
+import { redactUrl } from './redact-url.js';
 import { registerRoutes } from './route-spec.js';
 import { checkSeedConformance } from './seed-conformance.js';
 
@@ -52,7 +53,8 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
+    // Never a secret in the log, even when a client puts its key in the query string.
+    const line = { method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
     else reply.log.info(line, 'request');
   }
