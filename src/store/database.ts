@@ -89,10 +89,22 @@ export async function classified<T>(database: Database, operation: () => Promise
   try {
     return await operation();
   } catch (error) {
-    const failure = database.classifyError(error);
+    const failure = database.classifyError(error) ?? closedFailure(error);
     if (failure) throw new StoreError(failure);
     throw error;
   }
+}
+
+/**
+ * A store used after it was closed (Kysely's destroyed driver, on both backends; better-sqlite3's
+ * closed connection): the database is unavailable to this process, a 503 like any outage.
+ */
+function closedFailure(error: unknown): StoreFailure | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.message === 'driver has already been destroyed' || error.message === 'The database connection is not open') {
+    return { kind: 'unavailable', detail: 'the database connection is closed' };
+  }
+  return undefined;
 }
 
 /**
