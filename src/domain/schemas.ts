@@ -63,13 +63,27 @@ export function fieldSchema(field: FieldDescription): JsonSchema {
   return schema;
 }
 
+/** The fields every stored record has. */
+const RECORD_REQUIRED_FIELDS: readonly string[] = ['Gsid', 'CreatedDate', 'ModifiedDate'];
+
 /** A stored record as returned by the API. */
 export function recordSchema(object: ObjectDescription): JsonSchema {
   return {
     type: 'object',
     properties: Object.fromEntries(object.fields.map((field) => [field.name, fieldSchema(field)])),
-    required: ['Gsid', 'CreatedDate', 'ModifiedDate'],
+    required: [...RECORD_REQUIRED_FIELDS],
   };
+}
+
+/**
+ * A record's fields in the order its JSON lists them: the serializer of recordSchema
+ * (fast-json-stringify) writes required properties first, then the others, each in the
+ * description's order. Records the store writes as JSON itself follow the same order, so every
+ * path answers the same bytes.
+ */
+export function fieldsInRecordOrder<F extends { readonly name: string }>(fields: readonly F[]): F[] {
+  const required = (field: F) => RECORD_REQUIRED_FIELDS.includes(field.name);
+  return [...fields.filter(required), ...fields.filter((field) => !required(field))];
 }
 
 /** The body of a write. Read-only fields are absent, so sending one is rejected as an unknown field. */

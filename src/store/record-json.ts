@@ -7,7 +7,8 @@
  * page is those strings joined.
  *
  * The text is the one `JSON.stringify` writes for the record as the repository presents it:
- * fields in the description's order, under their API names, absent values left out (never
+ * fields in the order given (the repository gives the order the API's serializer writes:
+ * `fieldsInRecordOrder`), under their API names, absent values left out (never
  * `null`), booleans as `true`/`false`. Numbers of `number` fields are written by JavaScript
  * itself on SQLite (SQLite writes `64000.0` where JavaScript writes `64000`). PostgreSQL writes
  * the same shortest round-trip digits, but switches to exponent notation at other bounds (below

@@ -18,6 +18,7 @@ import {
   type RecordRepository,
   type StoredRecord,
 } from '../domain/persistence.js';
+import { fieldsInRecordOrder } from '../domain/schemas.js';
 import { classified, type Database } from './database.js';
 import { insertLinks, type ObjectCatalog } from './links.js';
 import { indexesOf, UNIQUE_KEY_SUFFIX } from './object-tables.js';
@@ -92,10 +93,12 @@ export function createRecordRepository(
     return result;
   }
 
+  // Records are written, as objects and as JSON, in the order the API's serializer writes them.
+  const fieldsInOrder = fieldsInRecordOrder(object.fields);
   function present(row: Record<string, unknown> | undefined): StoredRecord | undefined {
     if (!row) return undefined;
     const record: Record<string, unknown> = {};
-    for (const field of object.fields) {
+    for (const field of fieldsInOrder) {
       const value = row[field.name];
       if (value !== null && value !== undefined) record[field.name] = value;
     }
@@ -160,7 +163,7 @@ export function createRecordRepository(
   );
 
   const selectById = prepare<'gsid'>(db, ['gsid'], (p) => db.selectFrom(table).select(selection).where('gsid', '=', p('gsid')));
-  const recordJson = recordJsonSql(object.fields, database.dialect, 't');
+  const recordJson = recordJsonSql(fieldsInOrder, database.dialect, 't');
   const selectJsonById = prepare<'gsid', { json: string }>(db, ['gsid'], (p) =>
     db.selectFrom(`${table} as t`).select(recordJson.as('json')).where('t.gsid', '=', p('gsid')),
   );
@@ -355,7 +358,7 @@ export function createRecordRepository(
 
     listJson: ({ equals, offset, limit }) =>
       guard(async () => {
-        pages ??= createPageReader(db, database.dialect, object, object.fields);
+        pages ??= createPageReader(db, database.dialect, object, fieldsInOrder);
         return new JsonText((await pages.page(equalityTerms(equals ?? {}), offset, limit)).json);
       }),
 

@@ -20,6 +20,7 @@ import type { Equals, Page, RecordRepository, StoredRecord } from '../../src/dom
 import { createRecordService } from '../../src/domain/record-service.js';
 import { seedDatabase } from '../../src/seed/generator.js';
 import { recordJsonSql } from '../../src/store/record-json.js';
+import { fieldsInRecordOrder } from '../../src/domain/schemas.js';
 import { createPageReader, type PageReader } from '../../src/store/record-pages.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { describeEachBackend, type Backend } from '../helpers/backends.js';
@@ -102,7 +103,7 @@ function kindOf(text: string): StatementKind {
 /** A page reader over `store`'s database that tells which statements each page ran. */
 function watchedReader(store: Store, object: ObjectDescription) {
   const log: string[] = [];
-  const reader: PageReader = createPageReader(recording(store.database.db, log), store.dialect, object, object.fields);
+  const reader: PageReader = createPageReader(recording(store.database.db, log), store.dialect, object, fieldsInRecordOrder(object.fields));
   return {
     async page(offset: number, limit: number, terms: Parameters<PageReader['page']>[0] = []) {
       log.length = 0;
