@@ -166,10 +166,10 @@ export function createPageReader(db: Db, dialect: DialectName, object: ObjectDes
       const movesOf = (row: PageRow) => Number(columns.length === 0 ? row.changes : row.version);
       const pageKey = cursorKey(offset);
 
-      const kept = pages.get(pageKey);
-      if (kept) {
+      const cached = pages.get(pageKey);
+      if (cached) {
         const [now] = await readVersion({});
-        if (Number(now!.kept) > 0 && Number(now!.version) === kept.version) return kept.page;
+        if (Number(now!.kept) > 0 && Number(now!.version) === cached.version) return cached.page;
       }
 
       let rows: PageRow[] | undefined;
