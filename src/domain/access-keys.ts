@@ -1,6 +1,7 @@
 /**
  * Access keys: random, shown once, stored as SHA-256 hashes, compared in constant time,
- * revocable, optionally read-only.
+ * revocable, optionally read-only, optionally admin (the right to call admin routes such as the
+ * sandbox controls).
  *
  * A key looks like `gsk_<12-char id>_<32-char secret>`. The id is public (it is what `keys list`
  * shows and `keys revoke` takes) and locates the row; the secret's hash is then compared with
@@ -18,6 +19,8 @@ export interface StoredAccessKey {
   readonly name: string;
   readonly keyHash: string;
   readonly readOnly: boolean;
+  /** May call admin routes (`access: 'admin'`); never together with readOnly. */
+  readonly admin: boolean;
   readonly createdAt: string;
   readonly lastUsedAt?: string;
   readonly revokedAt?: string;
@@ -46,6 +49,7 @@ export interface Principal {
   readonly keyId: string;
   readonly name: string;
   readonly readOnly: boolean;
+  readonly admin: boolean;
 }
 
 export interface CreatedKey {
@@ -67,7 +71,8 @@ export interface AccessKeyServiceOptions {
 
 export interface AccessKeyService {
   authenticate(presented: string | undefined): Promise<Principal | undefined>;
-  create(name: string, options?: { readOnly?: boolean }): Promise<CreatedKey>;
+  /** An admin key cannot be read-only (the two rights contradict each other): that throws. */
+  create(name: string, options?: { readOnly?: boolean; admin?: boolean }): Promise<CreatedKey>;
   list(): Promise<StoredAccessKey[]>;
   /** Accepts the id or the displayed prefix (`gsk_<id>`). */
   revoke(idOrPrefix: string): Promise<boolean>;
@@ -77,7 +82,8 @@ export interface AccessKeyService {
 
 const KEY_PATTERN = /^gsk_([0-9A-Za-z]{12})_([0-9A-Za-z]{32})$/;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const BOOTSTRAP_PRINCIPAL: Principal = { keyId: 'GS_ACCESS_KEY', name: 'GS_ACCESS_KEY', readOnly: false };
+/** GS_ACCESS_KEY has every right: it is the operator's own key. */
+const BOOTSTRAP_PRINCIPAL: Principal = { keyId: 'GS_ACCESS_KEY', name: 'GS_ACCESS_KEY', readOnly: false, admin: true };
 const CACHE_LIMIT = 10_000;
 
 function randomBase62(length: number): string {
@@ -116,7 +122,7 @@ export function createAccessKeyService(keys: KeyRepository, options: AccessKeySe
     if (!stored || stored.revokedAt) return undefined;
     const storedHash = Buffer.from(stored.keyHash, 'hex');
     if (storedHash.length !== hash.length || !timingSafeEqual(storedHash, hash)) return undefined;
-    return { keyId: stored.id, name: stored.name, readOnly: stored.readOnly };
+    return { keyId: stored.id, name: stored.name, readOnly: stored.readOnly, admin: stored.admin };
   }
 
   function recordUse(principal: Principal, at: number): void {
@@ -146,7 +152,8 @@ export function createAccessKeyService(keys: KeyRepository, options: AccessKeySe
       return entry.principal;
     },
 
-    async create(name, { readOnly = false } = {}) {
+    async create(name, { readOnly = false, admin = false } = {}) {
+      if (readOnly && admin) throw new RangeError('An access key cannot be both read-only and admin');
       const id = randomBase62(12);
       const key = `gsk_${id}_${randomBase62(32)}`;
       const record: StoredAccessKey = {
@@ -154,6 +161,7 @@ export function createAccessKeyService(keys: KeyRepository, options: AccessKeySe
         name,
         keyHash: sha256(key).toString('hex'),
         readOnly,
+        admin,
         createdAt: new Date(now()).toISOString(),
       };
       await keys.insert(record);

@@ -27,6 +27,9 @@ export function registerAuthentication(app: FastifyInstance, accessKeys: AccessK
     if (principal.readOnly && access === 'write') {
       throw errors.forbidden(`The access key "${principal.name}" is read-only; ${request.method} needs a read-write key`);
     }
+    if (access === 'admin' && !principal.admin) {
+      throw errors.forbidden(`The access key "${principal.name}" is not an admin key; this operation needs an admin key (keys create --admin)`);
+    }
     request.principal = principal;
   });
 }

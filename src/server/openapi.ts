@@ -10,7 +10,7 @@ import type { RouteSpec } from './route-spec.js';
 const RESPONSES: Record<number, { name: string; description: string }> = {
   400: { name: 'BadRequest', description: 'Invalid request body or parameters; errorDesc names the field and the problem' },
   401: { name: 'Unauthorized', description: 'Authentication failed or access key is missing' },
-  403: { name: 'Forbidden', description: 'The access key is read-only and the operation writes' },
+  403: { name: 'Forbidden', description: 'The access key lacks the right: it is read-only and the operation writes, or the operation needs an admin key' },
   404: { name: 'NotFound', description: 'The requested resource was not found' },
   406: { name: 'NotAcceptable', description: 'None of the media types in Accept can be produced' },
   409: { name: 'Conflict', description: 'The request conflicts with stored data (duplicate unique value, record still referenced, saved report whose definition is no longer valid)' },
@@ -62,6 +62,7 @@ export function buildOpenApiDocument({ seed, version, routes, components }: Open
     };
     const statuses = new Set(route.errorStatuses);
     if (route.access !== 'public') statuses.add(401);
+    if (route.access === 'admin') statuses.add(403);
     statuses.add(503);
     for (const status of [...statuses].sort()) {
       responses[String(status)] = { $ref: `#/components/responses/${responsePrefix}${RESPONSES[status]!.name}` };
@@ -73,7 +74,8 @@ export function buildOpenApiDocument({ seed, version, routes, components }: Open
       tags: [route.tag],
       ...(route.access === 'public' ? { security: [] } : {}),
       ...(route.extension ? { 'x-extension': true } : {}),
-      // Which key an operation needs: any (read) or a read-write one (write); public needs none.
+      // Which key an operation needs: any (read), a read-write one (write), an admin one (admin);
+      // public needs none.
       'x-access': route.access,
       ...(route.parameters?.length ? { parameters: route.parameters.map((p) => referencing(p)) } : {}),
       ...(route.requestBody

@@ -16,8 +16,11 @@ import { requestBodyValidator } from '../domain/body-validation.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** `public`: no key (health, docs); `read`: any key; `write`: a key that is not read-only. */
-export type Access = 'public' | 'read' | 'write';
+/**
+ * `public`: no key (health, docs); `read`: any key; `write`: a key that is not read-only;
+ * `admin`: a key created with `--admin` (or GS_ACCESS_KEY), for operator controls.
+ */
+export type Access = 'public' | 'read' | 'write' | 'admin';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -10,6 +10,7 @@ type KeyRow = {
   name: string;
   key_hash: string;
   read_only: number;
+  admin: number;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
@@ -21,6 +22,7 @@ function fromRow(row: KeyRow): StoredAccessKey {
     name: row.name,
     keyHash: row.key_hash,
     readOnly: row.read_only === 1,
+    admin: row.admin === 1,
     createdAt: row.created_at,
     ...(row.last_used_at ? { lastUsedAt: row.last_used_at } : {}),
     ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
@@ -38,6 +40,7 @@ export function createKeyRepository(database: Database): KeyRepository {
           name: key.name,
           key_hash: key.keyHash,
           read_only: key.readOnly ? 1 : 0,
+          admin: key.admin ? 1 : 0,
           created_at: key.createdAt,
         })
         .execute();

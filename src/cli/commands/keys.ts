@@ -1,8 +1,13 @@
 import type { Command } from 'commander';
-import { createAccessKeyService, displayPrefix } from '../../domain/access-keys.js';
+import { createAccessKeyService, displayPrefix, type StoredAccessKey } from '../../domain/access-keys.js';
 import type { ConfigFlags } from '../../config.js';
 import type { Store } from '../../store/store.js';
 import { CliError, databaseOptionHelp, withMigratedStore } from '../common.js';
+
+/** The rights of a key in one word, as `keys list` and `keys create` print them. */
+function accessOf(key: StoredAccessKey): string {
+  return key.admin ? 'admin' : key.readOnly ? 'read-only' : 'read-write';
+}
 
 /** Keys live outside the objects: these commands need no --schema (and take one for uniformity). */
 const withKeyStore = <T>(flags: ConfigFlags, work: (store: Store) => Promise<T>) => withMigratedStore(flags, work, { tables: false });
@@ -15,15 +20,18 @@ export function registerKeysCommand(program: Command): void {
     .description('create an access key and print it (it is shown only this once)')
     .requiredOption('--name <name>', 'what the key is for, e.g. "airbyte-sync"')
     .option('--read-only', 'the key may read but not write (403 on POST/PUT/PATCH/DELETE)', false)
+    .option('--admin', 'the key may also call admin routes (the sandbox controls under /v1/_sandbox/)', false)
     .option(...databaseOptionHelp.db)
     .option(...databaseOptionHelp.schema)
-    .action(async (flags: { name: string; readOnly: boolean; db?: string; schema?: string }) => {
+    .action(async (flags: { name: string; readOnly: boolean; admin: boolean; db?: string; schema?: string }) => {
       const name = flags.name.trim();
       if (name === '' || name.length > 100) throw new CliError('--name must be 1 to 100 characters');
+      // Refused before the database is opened: an admin key that cannot write would be a trap.
+      if (flags.admin && flags.readOnly) throw new CliError('--admin and --read-only exclude each other: an admin key can read and write');
       await withKeyStore(flags, async (store) => {
-        const { key, record } = await createAccessKeyService(store.keys).create(name, { readOnly: flags.readOnly });
+        const { key, record } = await createAccessKeyService(store.keys).create(name, { readOnly: flags.readOnly, admin: flags.admin });
         process.stdout.write(
-          `Created ${record.readOnly ? 'read-only' : 'read-write'} access key "${record.name}" (${displayPrefix(record.id)}).\n` +
+          `Created ${accessOf(record)} access key "${record.name}" (${displayPrefix(record.id)}).\n` +
             `Store it now; it cannot be shown again:\n\n${key}\n`,
         );
       });
@@ -40,7 +48,7 @@ export function registerKeysCommand(program: Command): void {
         const rows = (await createAccessKeyService(store.keys).list()).map((key) => ({
           prefix: displayPrefix(key.id),
           name: key.name,
-          access: key.readOnly ? 'read-only' : 'read-write',
+          access: accessOf(key),
           created: key.createdAt,
           lastUsed: key.lastUsedAt ?? 'never',
           status: key.revokedAt ? `revoked ${key.revokedAt}` : 'active',

@@ -5,6 +5,7 @@ import * as reports from './0002-reports.js';
 import * as events from './0003-events.js';
 import * as schemaState from './0004-schema-state.js';
 import * as recordCount from './0005-record-count.js';
+import * as adminKeys from './0006-admin-keys.js';
 
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
 
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0003-events': events,
   '0004-schema-state': schemaState,
   '0005-record-count': recordCount,
+  '0006-admin-keys': adminKeys,
 };
 
 export interface MigrationReport {
