@@ -26,7 +26,15 @@ export interface ServeConfig extends DatabaseConfig {
   readonly nxtDateFormat: DateFormat;
   /** How the NXT surface reads picklist values: their labels, or their Gsids as Gainsight does. */
   readonly picklistValues: PicklistValues;
+  /** Where GET /metrics is served: nowhere, on the API port (with a key), or on its own port. */
+  readonly metrics: MetricsExposure;
+  /** `json` lines, or `pretty` for people; undefined: pretty when stdout is a terminal. */
+  readonly logFormat?: LogFormat;
 }
+
+export type MetricsExposure = { readonly on: 'off' } | { readonly on: 'api' } | { readonly on: 'port'; readonly port: number };
+
+export type LogFormat = 'json' | 'pretty';
 
 /** Flag values as commander hands them over (strings, booleans, or absent). */
 export interface ConfigFlags {
@@ -41,6 +49,9 @@ export interface ConfigFlags {
   readonly nxtDateFormat?: string;
   readonly schema?: string;
   readonly picklistValues?: string;
+  readonly metrics?: boolean;
+  readonly metricsPort?: string;
+  readonly logFormat?: string;
 }
 
 export class ConfigError extends Error {
@@ -91,14 +102,41 @@ export function loadServeConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {})
   if (picklistValues !== 'label' && picklistValues !== 'gsid') {
     throw new ConfigError(`GS_PICKLIST_VALUES (--picklist-values) must be label or gsid, got ${JSON.stringify(picklistValues)}`);
   }
+  const port = integerSetting('PORT (--port)', flags.port ?? env.PORT, 8080, 0, 65535);
+  const logFormat = (flags.logFormat ?? env.LOG_FORMAT ?? '').toLowerCase();
+  if (logFormat !== '' && logFormat !== 'json' && logFormat !== 'pretty') {
+    throw new ConfigError(`LOG_FORMAT (--log-format) must be json or pretty, got ${JSON.stringify(logFormat)}`);
+  }
   return {
     ...loadDatabaseConfig(env, flags),
     host: flags.host ?? (env.HOST || '127.0.0.1'),
-    port: integerSetting('PORT (--port)', flags.port ?? env.PORT, 8080, 0, 65535),
+    port,
     accessKey,
     logLevel,
     demo: flags.demo ?? false,
     nxtDateFormat,
     picklistValues,
+    metrics: metricsExposure(env, flags, port),
+    ...(logFormat ? { logFormat: logFormat as LogFormat } : {}),
   };
+}
+
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['', '0', 'false', 'no', 'off'];
+
+/** `--metrics-port` (GS_METRICS_PORT) alone enables metrics: a scraper's port needs no key. */
+function metricsExposure(env: NodeJS.ProcessEnv, flags: ConfigFlags, apiPort: number): MetricsExposure {
+  const rawPort = flags.metricsPort ?? env.GS_METRICS_PORT;
+  if (rawPort !== undefined && rawPort !== '') {
+    const port = integerSetting('GS_METRICS_PORT (--metrics-port)', rawPort, 0, 0, 65535);
+    if (port !== 0 && port === apiPort) {
+      throw new ConfigError(`GS_METRICS_PORT (--metrics-port) must differ from the API port ${apiPort}: metrics on the API port need --metrics alone`);
+    }
+    return { on: 'port', port };
+  }
+  if (flags.metrics) return { on: 'api' };
+  const enabled = (env.GS_METRICS ?? '').toLowerCase();
+  if (TRUE_WORDS.includes(enabled)) return { on: 'api' };
+  if (FALSE_WORDS.includes(enabled)) return { on: 'off' };
+  throw new ConfigError(`GS_METRICS must be 1 or 0 (true or false), got ${JSON.stringify(env.GS_METRICS)}`);
 }

@@ -25,11 +25,15 @@ import { errors } from '../domain/errors.js';
 import { loadSeedSpec, packageVersion } from '../spec.js';
 import type { Store } from '../store/store.js';
 import { registerAuthentication } from './auth.js';
+import { lingerIfUnread } from './lingering-close.js';
 import { registerJsonBodyParser } from './body-parser.js';
 import { BODY_LIMIT_BYTES, handleError, sendFailure } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { lazySerializers } from './lazy-serializers.js';
 import { redactUrl } from './redact-url.js';
+import { registerDocs } from './docs.js';
+import { registerMetrics, type MetricsRegistration } from './metrics.js';
+import { routeTemplate } from './request-route.js';
 import { registerRoutes } from './route-spec.js';
 import { checkSeedConformance } from './seed-conformance.js';
 
@@ -44,17 +48,30 @@ export interface AppOptions {
   readonly nxtDateFormat?: DateFormat;
   /** How the NXT surface reads picklist values (default: their labels). */
   readonly picklistValues?: PicklistValues;
+  /** Prometheus metrics (metrics.ts); none unless given. */
+  readonly metrics?: MetricsRegistration;
 }
 
 // A client may pass its own request id (for tracing across services) if it is short and plain.
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** One log line per request, written when it completes (Fastify's default writes two). */
+/**
+ * One log line per request, written when it completes (Fastify's default writes two), with the
+ * request id (the logger's binding), the route it matched and the NAME of the key that
+ * authenticated it. Never a key, a body or a header's value.
+ */
 class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     // Never a secret in the log, even when a client puts its key in the query string.
-    const line = { method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
+    const line = {
+      method: request.method,
+      route: routeTemplate(request),
+      url: redactUrl(request.url),
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      keyName: request.principal?.name,
+    };
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
     else reply.log.info(line, 'request');
   }
@@ -67,6 +84,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     logController: new OneLinePerRequest(),
+    // The name the envelope gives it too.
+    requestIdLogLabel: 'requestId',
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -117,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
   registerAuthentication(app, accessKeys);
+  app.addHook('onSend', async (request) => { lingerIfUnread(request.raw); });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler({}, async (request) => {
     throw errors.routeNotFound(request.method, request.url.split('?')[0]!);
@@ -136,6 +156,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   openApiJson = JSON.stringify(
     buildOpenApiDocument({ seed, version: packageVersion(), routes, components: context.components }),
   );
+  if (options.metrics) registerMetrics(app, store, options.metrics);
+  registerDocs(app);
   registerRoutes(app, routes, context.ajv);
 
   await app.ready();

@@ -6,6 +6,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { StoreError, type StoreFailure } from '../domain/persistence.js';
 import type { GroupedWrite } from './group-commit.js';
+import type { PoolUsage } from './query-timing.js';
 
 export { StoreError, type StoreFailure };
 
@@ -36,6 +37,8 @@ export interface Database {
   readonly schema?: string;
   /** Maps a driver error onto a StoreFailure, or undefined when it is not one we expect. */
   classifyError(error: unknown): StoreFailure | undefined;
+  /** The connection pool's occupancy (PostgreSQL); undefined on SQLite, which has no pool. */
+  readonly poolUsage?: () => PoolUsage;
   /**
    * The non-unique indexes of these tables, as `CREATE INDEX` statements (for bulk loads, which
    * drop and rebuild them; unique indexes always stay, they guard correctness).

@@ -10,6 +10,7 @@ import { redactUrl } from './database-url.js';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { ColumnTypes, Database, StoreFailure } from './database.js';
+import { queryLog, type QueryListener } from './query-timing.js';
 
 export interface PostgresOptions {
   readonly url: string;
@@ -17,6 +18,8 @@ export interface PostgresOptions {
   readonly statementTimeoutMs: number;
   /** Invoked for errors of idle pooled connections, which would otherwise crash the process. */
   readonly onPoolError?: (error: Error) => void;
+  /** Told every statement's duration (metrics); none: statements are not timed. */
+  readonly onQuery?: QueryListener;
 }
 
 const columnTypes: ColumnTypes = {
@@ -118,7 +121,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     await pool.end().catch(() => {});
     throw new Error(describeConnectError(error, options.url));
   }
-  const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely({ dialect: new PostgresDialect({ pool }), ...queryLog(options.onQuery) });
   const tableSchema = schema ?? (await pool.query<{ name: string }>('select current_schema() as name')).rows[0]?.name;
   return {
     db,
@@ -127,6 +130,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     codePointCollation: 'C',
     schema: tableSchema,
     classifyError,
+    poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: options.poolSize }),
     prepareSchema: async () => {
       if (!schema) return;
       // Several nodes may start at once: the transaction-scoped advisory lock makes exactly one

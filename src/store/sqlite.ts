@@ -24,6 +24,7 @@ import {
 import type { ColumnTypes, Database, StoreFailure } from './database.js';
 import { createGroupCommit } from './group-commit.js';
 import { JSON_NUMBER_FUNCTION, jsonNumber } from './record-json.js';
+import { queryLog, type QueryListener } from './query-timing.js';
 
 export type SqliteSynchronous = 'full' | 'normal';
 
@@ -31,6 +32,8 @@ export interface SqliteOptions {
   /** A file path, or `:memory:`. */
   readonly path: string;
   readonly synchronous: SqliteSynchronous;
+  /** Told every statement's duration (metrics); none: statements are not timed. */
+  readonly onQuery?: QueryListener;
 }
 
 const columnTypes: ColumnTypes = {
@@ -105,7 +108,7 @@ export function openSqlite(options: SqliteOptions): Database {
   raw.function('lower', { deterministic: true }, lowerEachCharacter);
   // Records' JSON is built by queries (record-json.ts); numbers are written as JavaScript does.
   raw.function(JSON_NUMBER_FUNCTION, { deterministic: true }, jsonNumber);
-  const db = new Kysely({ dialect: new ServerSqliteDialect(withStatementCache(raw)) });
+  const db = new Kysely({ dialect: new ServerSqliteDialect(withStatementCache(raw)), ...queryLog(options.onQuery) });
   return {
     db,
     dialect: 'sqlite',

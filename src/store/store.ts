@@ -23,6 +23,7 @@ import { createReportRepository } from './report-repository.js';
 import { createReportRunner } from './report-query.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { openSqlite, type SqliteSynchronous } from './sqlite.js';
+import type { QueryListener } from './query-timing.js';
 
 export interface Store {
   readonly dialect: DialectName;
@@ -66,6 +67,8 @@ export interface StoreOptions {
   readonly statementTimeoutMs?: number;
   readonly sqliteSynchronous?: SqliteSynchronous;
   readonly onPoolError?: (error: Error) => void;
+  /** Told every statement's duration (for metrics); without it statements are not timed. */
+  readonly onQuery?: QueryListener;
 }
 
 export { parseDatabaseUrl, type ParsedDatabaseUrl } from './database-url.js';
@@ -74,13 +77,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const target = parseDatabaseUrl(options.url);
   const database =
     target.dialect === 'sqlite'
-      ? openSqlite({ path: target.path, synchronous: options.sqliteSynchronous ?? 'full' })
+      ? openSqlite({ path: target.path, synchronous: options.sqliteSynchronous ?? 'full', onQuery: options.onQuery })
       : // Imported when used: a SQLite server never loads the PostgreSQL driver.
         await (await import('./postgres.js')).openPostgres({
           url: target.url,
           poolSize: options.poolSize ?? 10,
           statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
           onPoolError: options.onPoolError,
+          onQuery: options.onQuery,
         });
   return createStore(database, options.schema);
 }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { pino } from 'pino';
 import { loadServeConfig, type ConfigFlags } from '../../config.js';
 import { createAccessKeyService } from '../../domain/access-keys.js';
 import { loadDemoData } from '../../seed/demo.js';
 import { buildApp } from '../../server/app.js';
+import { createMetrics, serveMetrics, type MetricsListener } from '../../server/metrics.js';
+import { chooseLogFormat, createLogger } from '../logger.js';
 import { redactUrl } from '../../store/database-url.js';
 import { openStore } from '../../store/store.js';
 import { loadTenantSchema } from '../../schema/files.js';
@@ -19,6 +20,9 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'address to bind (env HOST; default 127.0.0.1)')
     .option('--db <url>', 'database URL (env DATABASE_URL; default sqlite:./data/gainsight.db)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL; default info)')
+    .option('--log-format <format>', 'json|pretty (env LOG_FORMAT; default pretty on a terminal, else json)')
+    .option('--metrics', 'serve Prometheus metrics at GET /metrics on the API port, to any access key (env GS_METRICS=1)')
+    .option('--metrics-port <port>', 'serve GET /metrics without a key on this port instead, e.g. for a scraper on a private network (env GS_METRICS_PORT)')
     .option('--pool-size <n>', 'PostgreSQL connection pool size (env DB_POOL_SIZE; default 10)')
     .option('--statement-timeout <ms>', 'PostgreSQL statement timeout in ms (env DB_STATEMENT_TIMEOUT_MS; default 30000)')
     .option('--sqlite-synchronous <mode>', 'full|normal (env SQLITE_SYNCHRONOUS; default full)')
@@ -31,7 +35,9 @@ export function registerServeCommand(program: Command): void {
 
 async function serve(flags: ConfigFlags): Promise<void> {
   const config = loadServeConfig(process.env, flags);
-  const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
+  const logger = createLogger(config.logLevel, chooseLogFormat(config.logFormat, Boolean(process.stdout.isTTY)));
+  // Made before the store, which reports each statement's duration to it.
+  const metrics = config.metrics.on === 'off' ? undefined : createMetrics();
   const dbForLog = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : redactUrl(config.databaseUrl);
 
   // A bad schema file stops the start here, before the database is touched.
@@ -41,6 +47,7 @@ async function serve(flags: ConfigFlags): Promise<void> {
     ...config,
     schema,
     onPoolError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
+    onQuery: metrics?.observeQuery,
   });
   const { applied } = await store.migrate();
   if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
@@ -63,9 +70,21 @@ async function serve(flags: ConfigFlags): Promise<void> {
     logger.warn('no active access keys: every request will get 401. Create one: gainsight-api keys create --name NAME');
   }
 
-  const app = await buildApp({ store, accessKeys, logger, nxtDateFormat: config.nxtDateFormat, picklistValues: config.picklistValues });
+  const app = await buildApp({
+    store,
+    accessKeys,
+    logger,
+    nxtDateFormat: config.nxtDateFormat,
+    picklistValues: config.picklistValues,
+    ...(metrics ? { metrics: { metrics, route: config.metrics.on === 'api' } } : {}),
+  });
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, database: dbForLog }, 'gainsight-api listening');
+  let metricsListener: MetricsListener | undefined;
+  if (metrics && config.metrics.on === 'port') {
+    metricsListener = await serveMetrics(metrics, config.host, config.metrics.port);
+    logger.info({ address: `${metricsListener.address}/metrics` }, 'metrics listening (no access key needed on this port)');
+  }
 
   if (firstKey) {
     process.stdout.write(
@@ -91,6 +110,7 @@ async function serve(flags: ConfigFlags): Promise<void> {
     sweep.unref();
     app
       .close()
+      .then(() => metricsListener?.close())
       .then(() => store.close())
       .then(() => {
         logger.info('stopped');
