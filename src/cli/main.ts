@@ -8,6 +8,9 @@ import { ConfigError } from '../config.js';
 import { packageVersion } from '../spec.js';
 import { SchemaFileError } from '../schema/files.js';
 import { CliError } from './common.js';
+import { registerBackupCommands } from './commands/backup.js';
+import { registerExportCommand } from './commands/export.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerSchemaCommand } from './commands/schema.js';
@@ -24,6 +27,9 @@ registerKeysCommand(program);
 registerSeedCommand(program);
 registerMigrateCommand(program);
 registerSchemaCommand(program);
+registerImportCommand(program);
+registerExportCommand(program);
+registerBackupCommands(program);
 
 try {
   await program.parseAsync(process.argv);

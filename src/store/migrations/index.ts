@@ -6,6 +6,9 @@ import * as events from './0003-events.js';
 import * as schemaState from './0004-schema-state.js';
 import * as recordCount from './0005-record-count.js';
 import * as adminKeys from './0006-admin-keys.js';
+import * as sandbox from './0007-sandbox.js';
+import * as idempotency from './0008-idempotency.js';
+import * as rateLimit from './0009-rate-limit.js';
 
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
 
@@ -21,7 +24,13 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0004-schema-state': schemaState,
   '0005-record-count': recordCount,
   '0006-admin-keys': adminKeys,
+  '0007-sandbox': sandbox,
+  '0008-idempotency': idempotency,
+  '0009-rate-limit': rateLimit,
 };
+
+/** The names of every migration this version knows, in order (a backup's must be among them). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 
 export interface MigrationReport {
   readonly applied: string[];
