@@ -9,22 +9,32 @@ import { parsePostgresUrl } from './postgres.js';
 export interface PostgresBackupCommands {
   /** argv of pg_dump writing `file`. */
   readonly dump: readonly string[];
-  /** argv of pg_restore reading `file` into a database whose schema does not exist yet. */
+  /**
+   * argv of pg_restore reading `file`: it drops what the dump holds where it exists (so it also
+   * restores `public` into a new database, which always has that schema) and restores it, in one
+   * transaction: all or nothing.
+   */
   readonly restore: readonly string[];
-  /** argv of pg_restore replacing the schema's objects (one transaction: all or nothing). */
-  readonly restoreReplacing: readonly string[];
   readonly schema: string;
 }
 
 export function postgresBackupCommands(databaseUrl: string, file: string): PostgresBackupCommands {
   // libpq does not know our `schema` parameter: it is given to pg_dump as --schema instead.
   const { connectionString, schema = 'public' } = parsePostgresUrl(databaseUrl);
-  const restore = ['pg_restore', '--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${connectionString}`, file];
   return {
     schema,
     dump: ['pg_dump', '--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--file=${file}`, connectionString],
-    restore,
-    restoreReplacing: [...restore.slice(0, -1), '--clean', '--if-exists', file],
+    restore: [
+      'pg_restore',
+      '--no-owner',
+      '--no-privileges',
+      '--exit-on-error',
+      '--single-transaction',
+      '--clean',
+      '--if-exists',
+      `--dbname=${connectionString}`,
+      file,
+    ],
   };
 }
 

@@ -147,7 +147,8 @@ describe('backup and restore (SQLite, real server)', () => {
     expect(backup.stderr).not.toContain('s3cret');
     const restore = await runCli(['restore', 'nightly.dump', '--db', url]);
     expect(restore.code).toBe(1);
-    expect(restore.stderr).toContain('pg_restore --no-owner --no-privileges --exit-on-error --single-transaction');
-    expect(restore.stderr).toContain('--clean --if-exists nightly.dump');
+    expect(restore.stderr).toContain(
+      "pg_restore --no-owner --no-privileges --exit-on-error --single-transaction --clean --if-exists '--dbname=postgres://app:***@db.example:5432/gs' nightly.dump",
+    );
   });
 });

@@ -52,10 +52,8 @@ async function sqlitePathOr(flags: Flags, file: string, command: 'backup' | 'res
     command === 'backup'
       ? [shellLine(commands.dump)]
       : [
-          `# into a database where schema ${commands.schema} does not exist yet:`,
+          `# with every server using schema ${commands.schema} stopped; it replaces the schema's tables in one transaction:`,
           shellLine(commands.restore),
-          `# or, with every server stopped, replacing the schema's objects in one transaction:`,
-          shellLine(commands.restoreReplacing),
         ];
   throw new CliError(`PostgreSQL databases are backed up with pg_dump and restored with pg_restore; run:\n${lines.join('\n')}`);
 }
