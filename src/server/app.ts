@@ -35,6 +35,7 @@ import { registerDocs } from './docs.js';
 import { registerMetrics, type MetricsRegistration } from './metrics.js';
 import { routeTemplate } from './request-route.js';
 import { registerRoutes } from './route-spec.js';
+import { registerSecurityHeaders, type CorsOrigins } from './security-headers.js';
 import { checkSeedConformance } from './seed-conformance.js';
 
 export interface AppOptions {
@@ -50,6 +51,7 @@ export interface AppOptions {
   readonly picklistValues?: PicklistValues;
   /** Prometheus metrics (metrics.ts); none unless given. */
   readonly metrics?: MetricsRegistration;
+  readonly corsOrigins?: CorsOrigins;
 }
 
 // A client may pass its own request id (for tracing across services) if it is short and plain.
@@ -83,9 +85,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const late: { accessKeys?: AccessKeyService } = {};
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    logController: new OneLinePerRequest(),
-    // The name the envelope gives it too.
-    requestIdLogLabel: 'requestId',
+    // The request id is logged under the name the envelope gives it.
+    logController: new OneLinePerRequest({ requestIdLogLabel: 'requestId' }),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -121,6 +122,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const context = createApiContext(store, accessKeys, { nxtDateFormat: options.nxtDateFormat, picklistValues: options.picklistValues });
 
   registerJsonBodyParser(app);
+  // First of the onRequest hooks: every answer carries them, refusals included.
+  await registerSecurityHeaders(app, { corsOrigins: options.corsOrigins });
 
   // While shutting down, in-flight requests finish; new ones (on kept-alive connections) are told
   // to go elsewhere, and their connection is closed.
