@@ -2,6 +2,7 @@
  * Configuration from the environment and command-line flags (flags win). Anything unsupported
  * fails at start with a message naming the setting, never later at request time.
  */
+import { parseCorsOrigins, type CorsOrigins } from './server/cors-origins.js';
 import type { DateFormat, PicklistValues } from './domain/nxt/present.js';
 import type { SqliteSynchronous } from './store/sqlite.js';
 
@@ -30,6 +31,8 @@ export interface ServeConfig extends DatabaseConfig {
   readonly metrics: MetricsExposure;
   /** `json` lines, or `pretty` for people; undefined: pretty when stdout is a terminal. */
   readonly logFormat?: LogFormat;
+  /** Origins allowed to call cross-origin; undefined: CORS off. */
+  readonly corsOrigins?: CorsOrigins;
 }
 
 export type MetricsExposure = { readonly on: 'off' } | { readonly on: 'api' } | { readonly on: 'port'; readonly port: number };
@@ -52,6 +55,7 @@ export interface ConfigFlags {
   readonly metrics?: boolean;
   readonly metricsPort?: string;
   readonly logFormat?: string;
+  readonly corsOrigin?: string;
 }
 
 export class ConfigError extends Error {
@@ -118,7 +122,16 @@ export function loadServeConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {})
     picklistValues,
     metrics: metricsExposure(env, flags, port),
     ...(logFormat ? { logFormat: logFormat as LogFormat } : {}),
+    corsOrigins: corsSetting(flags.corsOrigin ?? env.GS_CORS_ORIGIN),
   };
+}
+
+function corsSetting(raw: string | undefined): CorsOrigins | undefined {
+  try {
+    return parseCorsOrigins(raw);
+  } catch (error) {
+    throw new ConfigError(`GS_CORS_ORIGIN (--cors-origin) ${(error as Error).message}`);
+  }
 }
 
 const TRUE_WORDS = ['1', 'true', 'yes', 'on'];

@@ -51,6 +51,7 @@ export interface AppOptions {
   readonly picklistValues?: PicklistValues;
   /** Prometheus metrics (metrics.ts); none unless given. */
   readonly metrics?: MetricsRegistration;
+  /** Origins allowed to call cross-origin (CORS); none unless given. */
   readonly corsOrigins?: CorsOrigins;
 }
 
