@@ -29,6 +29,15 @@ export const ErrorCodes = {
   notAcceptable: 'GSAPI_4060',
   internal: 'GSAPI_5000',
   unavailable: 'GSAPI_5030',
+  preconditionFailed: 'GSAPI_4120',
+  idempotencyKeyReused: 'GSAPI_4220',
+  /** Real Gainsight's code for a call over the rate limit. */
+  rateLimited: 'GU_2400',
+  /** Real Gainsight's code for an internal error (a sandbox fault rule answers it for a 500). */
+  gainsightInternal: 'GU_1101',
+  requestTimeout: 'GSAPI_4080',
+  uriTooLong: 'GSAPI_4140',
+  headersTooLarge: 'GSAPI_4310',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -191,4 +200,37 @@ export const errors = {
     new ApiError(406, ErrorCodes.notAcceptable, `None of the requested media types can be produced; available: ${offered.join(', ')}`),
   internal: () => new ApiError(500, ErrorCodes.internal, 'Internal server error; the request id identifies it in the server log'),
   unavailable: (why: string) => new ApiError(503, ErrorCodes.unavailable, why),
+  /** If-Match names no current version of the record (RFC 9110: 412). */
+  preconditionFailed: (objectName: string, id: string) =>
+    new ApiError(
+      412,
+      ErrorCodes.preconditionFailed,
+      `If-Match does not match the current version of ${objectName} ${id}: it changed since you read it. Nothing was changed; get it again (its ETag) and retry`,
+    ),
+  /** A malformed conditional or Idempotency-Key header, named. */
+  invalidHeader: (header: string, problem: string) => new ApiError(400, ErrorCodes.badRequest, `Invalid ${header} header: ${problem}`, {}, header),
+  idempotencyKeyReused: (key: string) =>
+    new ApiError(
+      422,
+      ErrorCodes.idempotencyKeyReused,
+      `Idempotency-Key ${describeValue(key)} was already used for a different request (method, path, body or If-Match) ` +
+        'in the last 24 hours; send a new key for a new request',
+    ),
+  /** Too many concurrent expensive requests (reports, queries): come back in a moment. */
+  saturated: (why: string, retryAfterSeconds: number) =>
+    new ApiError(503, ErrorCodes.unavailable, why, { 'retry-after': String(retryAfterSeconds) }),
+  /** Worded exactly as Gainsight words it ("request", sic): clients match on it. */
+  rateLimited: (retryAfterSeconds: number) =>
+    new ApiError(429, ErrorCodes.rateLimited, 'Too many request', { 'retry-after': String(retryAfterSeconds) }),
+  uriTooLong: (length: number, limit: number) =>
+    new ApiError(414, ErrorCodes.uriTooLong, `Request URL is ${length} characters long; at most ${limit} are accepted`),
+  headersTooLarge: (limit: number) =>
+    new ApiError(431, ErrorCodes.headersTooLarge, `Request line and headers are larger than the limit of ${limit} bytes`),
+  /** A 500 as real Gainsight words it (the sandbox's injected 500). */
+  gainsightInternal: () => new ApiError(500, ErrorCodes.gainsightInternal, 'Internal server error'),
+  /** A failure a sandbox fault rule injected, for statuses Gainsight has no particular body for. */
+  injectedFault: (status: number, ruleId: string) =>
+    new ApiError(status, status >= 500 ? ErrorCodes.internal : ErrorCodes.badRequest, `Injected fault (sandbox rule ${ruleId})`),
+  requestTimeout: () =>
+    new ApiError(408, ErrorCodes.requestTimeout, 'The request was not received in time; send it again without pausing'),
 };

@@ -43,9 +43,11 @@ export interface RecordRepository {
   get(gsid: string): Promise<StoredRecord | undefined>;
   /**
    * Applies `changes` (null clears a field) and returns the updated record, if it exists. When
-   * `check` throws for the updated record, nothing is changed.
+   * `check` throws for the updated record, nothing is changed; see WriteOptions.
    */
-  update(gsid: string, changes: FieldValues, check?: (record: StoredRecord) => void): Promise<StoredRecord | undefined>;
+  update(gsid: string, changes: FieldValues, options?: UpdateOptions): Promise<StoredRecord | undefined>;
+  /** `update`, answering the updated record's JSON text (what getJson answers next). */
+  updateJson(gsid: string, changes: FieldValues, options?: UpdateOptions): Promise<JsonText | undefined>;
   /**
    * Applies every update in one transaction and answers the Gsids each one changed. When an
    * update matches no record, nothing is changed and NoMatchError names its index.
@@ -67,13 +69,41 @@ export interface RecordRepository {
    * Deletes a record. `detach`: first clear the references that would otherwise refuse the delete
    * (the NXT surface deletes a company even when a person's seed CompanyId points at it).
    */
-  delete(gsid: string, options?: { detach?: boolean }): Promise<boolean>;
+  delete(gsid: string, options?: { detach?: boolean } & WriteOptions): Promise<boolean>;
   list(query: ListQuery): Promise<Page>;
   /** The page `list` answers, as the JSON text of `{records, totalCount}`. */
   listJson(query: ListQuery): Promise<JsonText>;
   /** The record `get` answers, as its JSON text. */
   getJson(gsid: string): Promise<JsonText | undefined>;
   count(equals?: Equals): Promise<number>;
+}
+
+/**
+ * A condition on a record's current representation, its JSON text as getJson answers it (an
+ * If-Match header's, see server/etag.ts).
+ */
+export type Precondition = (current: string) => boolean;
+
+export interface WriteOptions {
+  /**
+   * Write only if it holds for the record as it is, checked atomically with the write: the write
+   * is conditional on the record still being the one checked, so of two writers that checked the
+   * same version, one writes and the other gets PreconditionFailedError. No record: as without.
+   */
+  readonly precondition?: Precondition;
+}
+
+export interface UpdateOptions extends WriteOptions {
+  /** Throws to refuse the record as the update leaves it; nothing is changed then. */
+  readonly check?: (record: StoredRecord) => void;
+}
+
+/** A conditional write found the record in another version than its precondition allows; nothing was written. */
+export class PreconditionFailedError extends Error {
+  constructor() {
+    super('the record does not satisfy the precondition');
+    this.name = 'PreconditionFailedError';
+  }
 }
 
 /** A lookup value that names no record: which row of a write, which field, which value. */

@@ -11,12 +11,15 @@ import type { FieldValues, ObjectDescription } from './object-model.js';
 import {
   JsonText,
   NoMatchError,
+  PreconditionFailedError,
   StoreError,
   type Equals,
   type MatchingUpdate,
   type Page,
+  type Precondition,
   type RecordRepository,
   type StoredRecord,
+  type UpdateOptions,
 } from './persistence.js';
 import { assertAtLeastOne } from './validation.js';
 
@@ -39,12 +42,17 @@ export interface RecordService {
   /** PUT and PATCH: applies the given fields (null clears one) and keeps the others. */
   update(gsid: string, changes: FieldValues): Promise<StoredRecord>;
   /**
+   * `update`, answering the record's JSON text (as getJson would); with a precondition (If-Match),
+   * only if it holds for the current record, atomically, else 412.
+   */
+  updateJson(gsid: string, changes: FieldValues, precondition?: Precondition): Promise<JsonText>;
+  /**
    * Each update changes every record whose fields equal its `equals`; all or nothing. An update
    * that matches no record fails the batch with GSOBJ_1011 naming its index.
    */
   updateMatching(updates: readonly MatchingUpdate[]): Promise<string[][]>;
   /** `detach`: clear references that would refuse the delete, instead of refusing it (NXT). */
-  delete(gsid: string, options?: { detach?: boolean }): Promise<{ Gsid: string }>;
+  delete(gsid: string, options?: { detach?: boolean; precondition?: Precondition }): Promise<{ Gsid: string }>;
   list(options: ListOptions): Promise<Page>;
   /** What `list` answers, as JSON text built by the store (the seed surface's list). */
   listJson(options: ListOptions): Promise<JsonText>;
@@ -108,6 +116,26 @@ export function createRecordService(repository: RecordRepository, options: Recor
     return record;
   }
 
+  /** PUT and PATCH: ModifiedDate set, the at-least-one rule checked, failures translated. */
+  async function updateWith<T>(
+    gsid: string,
+    changes: FieldValues,
+    precondition: Precondition | undefined,
+    write: (gsid: string, changes: FieldValues, options: UpdateOptions) => Promise<T | undefined>,
+  ): Promise<T> {
+    let updated: T | undefined;
+    try {
+      // Only a change to one of the at-least-one fields can break that rule.
+      const check = object.atLeastOneOf.some((name) => name in changes) ? (record: StoredRecord) => assertAtLeastOne(object, record) : undefined;
+      updated = await write(gsid, { ...changes, ModifiedDate: clock().toISOString() }, { check, precondition });
+    } catch (error) {
+      if (error instanceof PreconditionFailedError) throw errors.preconditionFailed(object.name, gsid);
+      return translate(error, [changes]);
+    }
+    if (!updated) throw errors.notFound(object.name, gsid);
+    return updated;
+  }
+
   return {
     object,
 
@@ -138,16 +166,15 @@ export function createRecordService(repository: RecordRepository, options: Recor
 
     async update(gsid, changes) {
       if (Object.keys(changes).length === 0) return this.get(gsid);
-      let updated: StoredRecord | undefined;
-      try {
-        // Only a change to one of the at-least-one fields can break that rule.
-        const check = object.atLeastOneOf.some((name) => name in changes) ? (record: StoredRecord) => assertAtLeastOne(object, record) : undefined;
-        updated = await repository.update(gsid, { ...changes, ModifiedDate: clock().toISOString() }, check);
-      } catch (error) {
-        return translate(error, [changes]);
-      }
-      if (!updated) throw errors.notFound(object.name, gsid);
-      return updated;
+      return updateWith(gsid, changes, undefined, repository.update);
+    },
+
+    async updateJson(gsid, changes, precondition) {
+      if (Object.keys(changes).length > 0) return updateWith(gsid, changes, precondition, repository.updateJson);
+      // Nothing to change: still answered 412 when the client's version is not the current one.
+      const current = await this.getJson(gsid);
+      if (precondition && !precondition(current.text)) throw errors.preconditionFailed(object.name, gsid);
+      return current;
     },
 
     async updateMatching(updates) {
@@ -163,6 +190,7 @@ export function createRecordService(repository: RecordRepository, options: Recor
       try {
         if (!(await repository.delete(gsid, deleteOptions))) throw errors.notFound(object.name, gsid);
       } catch (error) {
+        if (error instanceof PreconditionFailedError) throw errors.preconditionFailed(object.name, gsid);
         if (error instanceof StoreError && error.failure.kind === 'foreignKey') {
           const referrers = (await repository.countReferrers(gsid)).filter(({ count }) => count > 0);
           const by = referrers.map(({ object: name, field, count }) => `${count} ${name} record(s) via ${field}`).join(', ') || 'other records';

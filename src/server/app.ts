@@ -25,7 +25,7 @@ import { errors } from '../domain/errors.js';
 import { loadSeedSpec, packageVersion } from '../spec.js';
 import type { Store } from '../store/store.js';
 import { registerAuthentication } from './auth.js';
-import { lingerIfUnread } from './lingering-close.js';
+import { DEFAULT_LIMITS, registerLimits, serverOptions, type ServerLimits } from './limits.js';
 import { registerJsonBodyParser } from './body-parser.js';
 import { BODY_LIMIT_BYTES, handleError, sendFailure } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -34,9 +34,11 @@ import { redactUrl } from './redact-url.js';
 import { registerDocs } from './docs.js';
 import { registerMetrics, type MetricsRegistration } from './metrics.js';
 import { routeTemplate } from './request-route.js';
+import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { registerRoutes } from './route-spec.js';
 import { registerSecurityHeaders, type CorsOrigins } from './security-headers.js';
 import { checkSeedConformance } from './seed-conformance.js';
+import { registerIdempotency, type IdempotencyOptions } from './idempotency.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -51,8 +53,14 @@ export interface AppOptions {
   readonly picklistValues?: PicklistValues;
   /** Prometheus metrics (metrics.ts); none unless given. */
   readonly metrics?: MetricsRegistration;
+  /** Sizes, timeouts and the bound on heavy requests (limits.ts); DEFAULT_LIMITS for those not given. */
+  readonly limits?: Partial<ServerLimits>;
+  /** Rate limits per access key (rate-limit.ts); none unless given. The app closes the counter. */
+  readonly rateLimit?: RateLimitOptions;
   /** Origins allowed to call cross-origin (CORS); none unless given. */
   readonly corsOrigins?: CorsOrigins;
+  /** Idempotency-Key's clock and lifetime (idempotency.ts); the system clock and 24 hours unless given. */
+  readonly idempotency?: IdempotencyOptions;
 }
 
 // A client may pass its own request id (for tracing across services) if it is short and plain.
@@ -82,9 +90,11 @@ class OneLinePerRequest extends LogController {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options;
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // Set right after the app exists (the service logs through the app's logger).
   const late: { accessKeys?: AccessKeyService } = {};
   const app = Fastify({
+    ...serverOptions(limits),
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // The request id is logged under the name the envelope gives it.
     logController: new OneLinePerRequest({ requestIdLogLabel: 'requestId' }),
@@ -139,8 +149,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       throw errors.unavailable('The server is shutting down; retry the request');
     }
   });
+  registerLimits(app, limits);
   registerAuthentication(app, accessKeys);
-  app.addHook('onSend', async (request) => { lingerIfUnread(request.raw); });
+  if (options.rateLimit) registerRateLimit(app, options.rateLimit);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler({}, async (request) => {
     throw errors.routeNotFound(request.method, request.url.split('?')[0]!);
@@ -162,6 +173,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   if (options.metrics) registerMetrics(app, store, options.metrics);
   registerDocs(app);
+  registerIdempotency(app, store.idempotency, options.idempotency);
   registerRoutes(app, routes, context.ajv);
 
   await app.ready();

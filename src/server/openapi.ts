@@ -5,6 +5,7 @@
  */
 import type { JsonSchema } from '../domain/schemas.js';
 import { failureSchema, nxtFailureSchema, successSchema, surfaceOf } from './envelope.js';
+import { IDEMPOTENCY_KEY_PARAMETER, isIdempotentOperation, REPLAYED_RESPONSE_HEADER } from './idempotency.js';
 import type { RouteSpec } from './route-spec.js';
 
 const RESPONSES: Record<number, { name: string; description: string }> = {
@@ -14,6 +15,8 @@ const RESPONSES: Record<number, { name: string; description: string }> = {
   404: { name: 'NotFound', description: 'The requested resource was not found' },
   406: { name: 'NotAcceptable', description: 'None of the media types in Accept can be produced' },
   409: { name: 'Conflict', description: 'The request conflicts with stored data (duplicate unique value, record still referenced, saved report whose definition is no longer valid)' },
+  412: { name: 'PreconditionFailed', description: 'If-Match names no current version of the record (GSAPI_4120); nothing was changed' },
+  422: { name: 'IdempotencyKeyReused', description: 'The Idempotency-Key was used for a different request in the last 24 hours (GSAPI_4220)' },
   413: { name: 'PayloadTooLarge', description: 'Request body larger than 1 MiB' },
   415: { name: 'UnsupportedMediaType', description: 'Request body is not JSON' },
   503: { name: 'Unavailable', description: 'The database is unreachable or busy; retry' },
@@ -47,9 +50,13 @@ export function buildOpenApiDocument({ seed, version, routes, components }: Open
     const surface = surfaceOf(route.path);
     // NXT operations answer failures in the six-key envelope: their own response components.
     const responsePrefix = surface === 'nxt' ? 'Nxt' : '';
+    const idempotent = isIdempotentOperation(route.method, route.access);
+    const headers = { ...('headers' in route.response ? route.response.headers : {}), ...(idempotent ? REPLAYED_RESPONSE_HEADER : {}) };
+    const parameters = [...(route.parameters ?? []), ...(idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : [])];
     const responses: Record<string, unknown> = {
       '200': {
         description: route.response.description,
+        ...(Object.keys(headers).length > 0 ? { headers } : {}),
         content: {
           'application/json': {
             schema: 'data' in route.response ? referencing(successSchema(surface, route.response.data)) : referencing(route.response.raw),
@@ -63,6 +70,7 @@ export function buildOpenApiDocument({ seed, version, routes, components }: Open
     const statuses = new Set(route.errorStatuses);
     if (route.access !== 'public') statuses.add(401);
     if (route.access === 'admin') statuses.add(403);
+    if (idempotent) statuses.add(422);
     statuses.add(503);
     for (const status of [...statuses].sort()) {
       responses[String(status)] = { $ref: `#/components/responses/${responsePrefix}${RESPONSES[status]!.name}` };
@@ -77,7 +85,7 @@ export function buildOpenApiDocument({ seed, version, routes, components }: Open
       // Which key an operation needs: any (read), a read-write one (write), an admin one (admin);
       // public needs none.
       'x-access': route.access,
-      ...(route.parameters?.length ? { parameters: route.parameters.map((p) => referencing(p)) } : {}),
+      ...(parameters.length ? { parameters: parameters.map((p) => referencing(p)) } : {}),
       ...(route.requestBody
         ? {
             requestBody: {

@@ -26,7 +26,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ParameterSpec {
   readonly name: string;
-  readonly in: 'path' | 'query';
+  readonly in: 'path' | 'query' | 'header';
   readonly description: string;
   readonly required?: boolean;
   readonly schema: JsonSchema;
@@ -41,17 +41,33 @@ export interface RouteSpec {
   readonly description: string;
   readonly tag: string;
   readonly access: Access;
+  /**
+   * Expensive (runs a report or a query): counted against the bound on heavy requests, and
+   * refused with 503 when the server already runs that many (limits.ts).
+   */
+  readonly heavy?: boolean;
   /** True for operations that are not in the seed spec. */
   readonly extension?: boolean;
   readonly parameters?: readonly ParameterSpec[];
   readonly requestBody?: RequestBodySpec;
   /** `data` is wrapped in the success envelope; `raw` is sent as is (e.g. the OpenAPI document). */
   readonly response:
-    | { readonly description: string; readonly data: JsonSchema; readonly alternatives?: Readonly<Record<string, JsonSchema>> }
+    | {
+        readonly description: string;
+        readonly data: JsonSchema;
+        readonly alternatives?: Readonly<Record<string, JsonSchema>>;
+        /** Response headers the operation sets (documented; the handler sets them), e.g. ETag. */
+        readonly headers?: Readonly<Record<string, HeaderSpec>>;
+      }
     | { readonly description: string; readonly raw: JsonSchema };
   /** Failure statuses this operation can answer (401 is implied for non-public routes). */
   readonly errorStatuses: readonly number[];
   readonly handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
+export interface HeaderSpec {
+  readonly description: string;
+  readonly schema: JsonSchema;
 }
 
 export interface RequestBodySpec {
@@ -115,7 +131,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
     app.route({
       method: route.method,
       url: toFastifyUrl(route.path),
-      config: { access: route.access },
+      config: { access: route.access, heavy: route.heavy === true },
       schema: {
         response: {
           ...(enveloped ? { 200: successSchema(surface, (route.response as { data: JsonSchema }).data) } : {}),

@@ -7,6 +7,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { StoreError, type StoreFailure } from '../domain/persistence.js';
 import type { GroupedWrite } from './group-commit.js';
 import type { PoolUsage } from './query-timing.js';
+import type { RequestTransactions } from './request-transaction.js';
 
 export { StoreError, type StoreFailure };
 
@@ -51,6 +52,8 @@ export interface Database {
    * has several (it may or may not get a transaction).
    */
   groupedWrite: GroupedWrite;
+  /** One transaction around all a request writes (request-transaction.ts; used for Idempotency-Key). */
+  readonly requestTransactions: RequestTransactions;
   /**
    * Runs long schema work (migrations, index rebuilds) on a connection without the statement
    * timeout: waiting for another node's migration or rebuilding an index on a million rows must

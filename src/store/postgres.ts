@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { ColumnTypes, Database, StoreFailure } from './database.js';
 import { queryLog, type QueryListener } from './query-timing.js';
+import { createRequestTransactions } from './request-transaction.js';
 
 export interface PostgresOptions {
   readonly url: string;
@@ -121,7 +122,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     await pool.end().catch(() => {});
     throw new Error(describeConnectError(error, options.url));
   }
-  const db = new Kysely({ dialect: new PostgresDialect({ pool }), ...queryLog(options.onQuery) });
+  const requestTransactions = createRequestTransactions({ savepointPerWrite: true });
+  const db = new Kysely({ dialect: requestTransactions.wrap(new PostgresDialect({ pool })), ...queryLog(options.onQuery) });
   const tableSchema = schema ?? (await pool.query<{ name: string }>('select current_schema() as name')).rows[0]?.name;
   return {
     db,
@@ -170,6 +172,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       await sql`alter table ${sql.id(table)} drop column ${sql.id(column)}`.execute(executor);
     },
     groupedWrite: (work) => work(db),
+    requestTransactions,
     maintenance: async (work) => {
       const maintenancePool = watched(new pg.Pool({ ...poolConfig, max: 2 }), options);
       const maintenanceDb = new Kysely({ dialect: new PostgresDialect({ pool: maintenancePool }) });

@@ -12,11 +12,14 @@ import type { FieldDescription, FieldValue, FieldValues, ObjectDescription } fro
 import {
   JsonText,
   NoMatchError,
+  PreconditionFailedError,
   StoreError,
   type Equals,
   type MissingReference,
+  type Precondition,
   type RecordRepository,
   type StoredRecord,
+  type UpdateOptions,
 } from '../domain/persistence.js';
 import { fieldsInRecordOrder } from '../domain/schemas.js';
 import { classified, type Database } from './database.js';
@@ -30,6 +33,9 @@ import { createPageReader, type PageReader } from './record-pages.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;
 type Row = Record<string, string | number | null>;
+
+/** The column under which an UPDATE returns the record's JSON text beside its fields. */
+const JSON_COLUMN = '__record_json';
 
 /** Runs `work` in the executor's transaction, or in a new one. */
 function inTransaction<T>(executor: Db, work: (trx: Db) => Promise<T>): Promise<T> {
@@ -167,6 +173,50 @@ export function createRecordRepository(
   const selectJsonById = prepare<'gsid', { json: string }>(db, ['gsid'], (p) =>
     db.selectFrom(`${table} as t`).select(recordJson.as('json')).where('t.gsid', '=', p('gsid')),
   );
+  // In UPDATE and DELETE (no alias there): conditional writes compare it, updates return it.
+  const recordJsonOfRow = recordJsonSql(fieldsInOrder, database.dialect, table);
+
+  /**
+   * The record's JSON text when `precondition` holds for it; undefined when there is no record.
+   * Read on `executor`, so it joins the caller's transaction.
+   */
+  async function currentIf(executor: Db, gsid: string, precondition: Precondition): Promise<string | undefined> {
+    const row = (await executor.selectFrom(`${table} as t`).select(recordJson.as('json')).where('t.gsid', '=', gsid).executeTakeFirst()) as
+      | { json: string }
+      | undefined;
+    if (!row) return undefined;
+    if (!precondition(row.json)) throw new PreconditionFailedError();
+    return row.json;
+  }
+
+  /** A write conditional on `expected` matched nothing: the record changed since (412), or is gone. */
+  async function changedSinceChecked(executor: Db, gsid: string): Promise<undefined> {
+    if (await executor.selectFrom(table).select('gsid').where('gsid', '=', gsid).executeTakeFirst()) throw new PreconditionFailedError();
+    return undefined;
+  }
+
+  /** UPDATE, conditional on the record's JSON still being `expected` when given (compare-and-set). */
+  async function updateOnce(executor: Db, gsid: string, changes: FieldValues, options: UpdateOptions) {
+    const expected = options.precondition ? await currentIf(executor, gsid, options.precondition) : undefined;
+    if (options.precondition && expected === undefined) return undefined;
+    let query = executor.updateTable(table).set(toColumns(changes)).where('gsid', '=', gsid);
+    if (expected !== undefined) query = query.where(recordJsonOfRow, '=', expected);
+    const row = await query.returning([...selection, recordJsonOfRow.as(JSON_COLUMN)]).executeTakeFirst();
+    if (!row) return expected === undefined ? undefined : changedSinceChecked(executor, gsid);
+    const record = present(row)!;
+    await writeLinks(executor, gsid, changes, changes.ModifiedDate as string);
+    options.check?.(record);
+    return { record, json: new JsonText(row[JSON_COLUMN] as string) };
+  }
+
+  function updated(gsid: string, changes: FieldValues, options: UpdateOptions = {}) {
+    return guard(async () => {
+      // The rule needs the record as it is after the change: update, check, and roll back on failure.
+      if (!options.check && linking.every((field) => typeof changes[field.name] !== 'string')) return updateOnce(db, gsid, changes, options);
+      return inTransaction(db, (trx) => updateOnce(trx, gsid, changes, options));
+    });
+  }
+
   // Only objects with a CreatedDate have lists; made on first use.
   let pages: PageReader | undefined;
 
@@ -232,8 +282,8 @@ export function createRecordRepository(
             });
           }
         };
-        // Inside a caller's transaction the write is part of it; alone, it joins a group commit.
-        await (db.isTransaction ? write(db) : database.groupedWrite(write));
+        // Inside a caller's transaction (or a request's) the write is part of it; alone, it joins a group commit.
+        await (db.isTransaction || database.requestTransactions.active() ? write(db) : database.groupedWrite(write));
         return present(values as Record<string, unknown>)!;
       }),
 
@@ -255,23 +305,9 @@ export function createRecordRepository(
 
     get: (gsid) => guard(async () => present((await selectById({ gsid }))[0])),
 
-    update: (gsid, changes, check) =>
-      guard(async () => {
-        const apply = async (trx: Db) => {
-          const record = present(
-            await trx.updateTable(table).set(toColumns(changes)).where('gsid', '=', gsid).returning(selection).executeTakeFirst(),
-          );
-          if (record) await writeLinks(trx, gsid, changes, changes.ModifiedDate as string);
-          return record;
-        };
-        if (!check && linking.every((field) => typeof changes[field.name] !== 'string')) return apply(db);
-        // The rule needs the record as it is after the change: update, check, and roll back on failure.
-        return inTransaction(db, async (trx) => {
-          const record = await apply(trx);
-          if (record) check?.(record);
-          return record;
-        });
-      }),
+    update: async (gsid, changes, options) => (await updated(gsid, changes, options))?.record,
+
+    updateJson: async (gsid, changes, options) => (await updated(gsid, changes, options))?.json,
 
     updateMatching: (updates) =>
       guard(() =>
@@ -324,7 +360,17 @@ export function createRecordRepository(
 
     delete: (gsid, options = {}) =>
       guard(async () => {
-        const remove = async (trx: Db) => (await trx.deleteFrom(table).where('gsid', '=', gsid).executeTakeFirst()).numDeletedRows > 0n;
+        const { precondition } = options;
+        // Conditional on the record's JSON still being the one the precondition was checked on.
+        const remove = async (trx: Db) => {
+          const expected = precondition ? await currentIf(trx, gsid, precondition) : undefined;
+          if (precondition && expected === undefined) return false;
+          let query = trx.deleteFrom(table).where('gsid', '=', gsid);
+          if (expected !== undefined) query = query.where(recordJsonOfRow, '=', expected);
+          if ((await query.executeTakeFirst()).numDeletedRows > 0n) return true;
+          if (expected !== undefined) await changedSinceChecked(trx, gsid);
+          return false;
+        };
         const detach = options.detach && restrictingReferences.length > 0;
         if (!detach && backedReferences.length === 0) return remove(db);
         return inTransaction(db, async (trx) => {

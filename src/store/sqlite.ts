@@ -25,6 +25,7 @@ import type { ColumnTypes, Database, StoreFailure } from './database.js';
 import { createGroupCommit } from './group-commit.js';
 import { JSON_NUMBER_FUNCTION, jsonNumber } from './record-json.js';
 import { queryLog, type QueryListener } from './query-timing.js';
+import { createRequestTransactions } from './request-transaction.js';
 
 export type SqliteSynchronous = 'full' | 'normal';
 
@@ -108,7 +109,9 @@ export function openSqlite(options: SqliteOptions): Database {
   raw.function('lower', { deterministic: true }, lowerEachCharacter);
   // Records' JSON is built by queries (record-json.ts); numbers are written as JavaScript does.
   raw.function(JSON_NUMBER_FUNCTION, { deterministic: true }, jsonNumber);
-  const db = new Kysely({ dialect: new ServerSqliteDialect(withStatementCache(raw)), ...queryLog(options.onQuery) });
+  // A failed statement leaves SQLite's transaction usable: no savepoint per write needed.
+  const requestTransactions = createRequestTransactions({ savepointPerWrite: false });
+  const db = new Kysely({ dialect: requestTransactions.wrap(new ServerSqliteDialect(withStatementCache(raw))), ...queryLog(options.onQuery) });
   return {
     db,
     dialect: 'sqlite',
@@ -134,6 +137,7 @@ export function openSqlite(options: SqliteOptions): Database {
     },
     maintenance: (work) => work(db),
     groupedWrite: createGroupCommit(db),
+    requestTransactions,
     refreshStatistics: async (tables) => {
       for (const table of tables) await sql`analyze ${sql.id(table)}`.execute(db);
     },

@@ -12,6 +12,8 @@ import type { ReportRepository, ReportRunner } from '../domain/reports/ports.js'
 import { restoreDeferredIndexes, withDeferredIndexes } from './bulk-load.js';
 import { classified, classifyAll, type Database, type DialectName } from './database.js';
 import { createEventRepository, type EventRepository } from './event-repository.js';
+import { createIdempotencyRepository } from './idempotency-repository.js';
+import type { IdempotencyStore } from '../domain/idempotency.js';
 import { claimOnce } from './server-meta.js';
 import { createKeyRepository, type KeyRepository } from './key-repository.js';
 import { migrateToLatest, type MigrationReport } from './migrations/index.js';
@@ -37,6 +39,8 @@ export interface Store {
   readonly reports: ReportRepository;
   readonly reportRunner: ReportRunner;
   readonly events: EventRepository;
+  /** Answers recorded under Idempotency-Key, with the writes they answer (see idempotency-repository.ts). */
+  readonly idempotency: IdempotencyStore;
   /** Runs work in one transaction; see Transact. */
   readonly transaction: Transact;
   /**
@@ -106,6 +110,7 @@ export function createStore(database: Database, schema: TenantSchema = standardS
     reports: classifyAll(database, createReportRepository(database)),
     reportRunner: classifyAll(database, createReportRunner(database)),
     events: classifyAll(database, createEventRepository(database)),
+    idempotency: createIdempotencyRepository(database),
     transaction: (work) =>
       classified(database, () =>
         database.db.transaction().execute((trx) => {

@@ -7,6 +7,7 @@ import { createAccessKeyService, type AccessKeyService } from '../../src/domain/
 import type { PicklistValues } from '../../src/domain/nxt/present.js';
 import { loadTenantSchema } from '../../src/schema/files.js';
 import { buildApp } from '../../src/server/app.js';
+import type { IdempotencyOptions } from '../../src/server/idempotency.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import type { Backend } from './backends.js';
 import { ResponseChecker } from './spec-validator.js';
@@ -44,6 +45,8 @@ export interface TestAppOptions {
   readonly schemaFile?: string;
   /** As --picklist-values. */
   readonly picklistValues?: PicklistValues;
+  /** Idempotency-Key's clock and lifetime. */
+  readonly idempotency?: IdempotencyOptions;
 }
 
 export async function createTestApp(backend: Backend, options: TestAppOptions = {}): Promise<TestApp> {
@@ -52,7 +55,7 @@ export async function createTestApp(backend: Backend, options: TestAppOptions = 
   const store = await openStore({ url: databaseUrl, sqliteSynchronous: 'normal', poolSize: 10, schema });
   await store.migrate();
   const accessKeys = createAccessKeyService(store.keys, { bootstrapKey: BOOTSTRAP_KEY, cacheTtlMs: options.cacheTtlMs });
-  const app = await buildApp({ store, accessKeys, picklistValues: options.picklistValues });
+  const app = await buildApp({ store, accessKeys, picklistValues: options.picklistValues, idempotency: options.idempotency });
   const openapi = await app.inject({ method: 'GET', url: '/openapi.json' });
   const checker = new ResponseChecker(openapi.json());
 

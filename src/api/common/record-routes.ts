@@ -2,12 +2,14 @@
  * The CRUD surface of one object (list, create, get, PUT, PATCH, DELETE), declared once and used
  * for Company and Person. Handlers stay thin: check the id, validate the body, call the service.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ObjectDescription } from '../../domain/object-model.js';
+import type { JsonText, Precondition } from '../../domain/persistence.js';
 import { assertGsid, type RecordService } from '../../domain/record-service.js';
 import { fieldSchema, type JsonSchema, type WriteMode } from '../../domain/schemas.js';
 import type { RecordValidator } from '../../domain/validation.js';
-import type { ParameterSpec, RouteSpec } from '../../server/route-spec.js';
+import { entityTag, ifMatchHolds, parseIfMatch } from '../../server/etag.js';
+import type { HeaderSpec, ParameterSpec, RouteSpec } from '../../server/route-spec.js';
 import { pagingParameters, parsePaging, singleParam, type Query } from './query.js';
 
 export type Operation = 'list' | 'create' | 'get' | 'replace' | 'patch' | 'delete';
@@ -26,6 +28,36 @@ export interface RecordRoutesOptions {
 }
 
 const MERGE_PATCH = 'application/merge-patch+json';
+
+/** Optimistic concurrency (etag.ts): single-record answers carry the record's ETag... */
+const ETAG_HEADER: Readonly<Record<string, HeaderSpec>> = {
+  ETag: {
+    description: 'Strong entity tag of the record as answered; send it in If-Match to change only this version',
+    schema: { type: 'string' },
+  },
+};
+
+/** ...and writes to one record may require it to be unchanged. */
+const IF_MATCH: ParameterSpec = {
+  name: 'If-Match',
+  in: 'header',
+  description:
+    'Write only if the record is still this version: its ETag (or a list of them). `*` matches any existing record. ' +
+    'A stale tag answers 412 GSAPI_4120 and changes nothing; without the header the write is unconditional.',
+  schema: { type: 'string' },
+};
+
+/** The write's precondition from If-Match; none without the header, or for `*` (any existing record). */
+function preconditionOf(request: FastifyRequest): Precondition | undefined {
+  const condition = parseIfMatch(request.headers['if-match']);
+  if (!condition || condition.any) return undefined;
+  return (current) => ifMatchHolds(condition, current);
+}
+
+function withEntityTag(reply: FastifyReply, record: JsonText): JsonText {
+  reply.header('etag', entityTag(record.text));
+  return record;
+}
 
 /**
  * The write bodies opt out of registerRoutes' generic body validation (`validate: false`): the
@@ -122,9 +154,9 @@ export function recordRoutes(options: RecordRoutesOptions): RouteSpec[] {
       description: `Retrieve a specific ${singular} record by ID.`,
       access: 'read',
       parameters: [idParameter],
-      response: { description: `${object.name} details returned`, data: schemas.record },
+      response: { description: `${object.name} details returned`, data: schemas.record, headers: ETAG_HEADER },
       errorStatuses: [400, 404],
-      handler: async (request) => service.getJson(idOf(request)),
+      handler: async (request, reply) => withEntityTag(reply, await service.getJson(idOf(request))),
     },
     {
       ...common('replace'),
@@ -136,13 +168,14 @@ export function recordRoutes(options: RecordRoutesOptions): RouteSpec[] {
         `Update an existing ${singular} record: the fields in the body are set, all others keep their values. ` +
         `Answers the updated record.`,
       access: 'write',
-      parameters: [idParameter],
+      parameters: [idParameter, IF_MATCH],
       requestBody: { schema: schemas.replace, ...VALIDATED_BY_HANDLER },
-      response: { description: `${object.name} updated successfully`, data: schemas.record },
-      errorStatuses: [400, 403, 404, 409, 413, 415],
-      handler: async (request) => {
+      response: { description: `${object.name} updated successfully`, data: schemas.record, headers: ETAG_HEADER },
+      errorStatuses: [400, 403, 404, 409, 412, 413, 415],
+      handler: async (request, reply) => {
         const id = idOf(request);
-        return service.update(id, validators.replace(request.body));
+        const precondition = preconditionOf(request);
+        return withEntityTag(reply, await service.updateJson(id, validators.replace(request.body), precondition));
       },
     },
     {
@@ -155,13 +188,14 @@ export function recordRoutes(options: RecordRoutesOptions): RouteSpec[] {
         'JSON merge patch (RFC 7396): fields in the body are set, `null` clears a field, absent fields keep their ' +
         'values. Required fields cannot be cleared. Accepts application/json and application/merge-patch+json.',
       access: 'write',
-      parameters: [idParameter],
+      parameters: [idParameter, IF_MATCH],
       requestBody: { schema: schemas.patch, contentTypes: ['application/json', MERGE_PATCH], ...VALIDATED_BY_HANDLER },
-      response: { description: `${object.name} updated successfully`, data: schemas.record },
-      errorStatuses: [400, 403, 404, 409, 413, 415],
-      handler: async (request) => {
+      response: { description: `${object.name} updated successfully`, data: schemas.record, headers: ETAG_HEADER },
+      errorStatuses: [400, 403, 404, 409, 412, 413, 415],
+      handler: async (request, reply) => {
         const id = idOf(request);
-        return service.update(id, validators.patch(request.body));
+        const precondition = preconditionOf(request);
+        return withEntityTag(reply, await service.updateJson(id, validators.patch(request.body), precondition));
       },
     },
     {
@@ -172,13 +206,16 @@ export function recordRoutes(options: RecordRoutesOptions): RouteSpec[] {
       summary: `Gainsight Delete a ${singular}`,
       description: `Delete a ${singular} record by ID. Answers \`data: {Gsid}\`.`,
       access: 'write',
-      parameters: [idParameter],
+      parameters: [idParameter, IF_MATCH],
       response: {
         description: `${object.name} deleted successfully`,
         data: { type: 'object', properties: { Gsid: { type: 'string' } }, required: ['Gsid'] },
       },
-      errorStatuses: [400, 403, 404, 409],
-      handler: async (request) => service.delete(idOf(request)),
+      errorStatuses: [400, 403, 404, 409, 412],
+      handler: async (request) => {
+        const id = idOf(request);
+        return service.delete(id, { precondition: preconditionOf(request) });
+      },
     },
   ];
 }
