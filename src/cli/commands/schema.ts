@@ -10,6 +10,7 @@ import { SchemaError } from '../../domain/tenant-schema/compile.js';
 import { SCHEMA_FILE_JSON_SCHEMA_PATH, standardRegistry, tenantSchemaOf } from '../../schema/files.js';
 import { yaml } from '../../package-data.js';
 import { CliError, databaseOptionHelp, withStore } from '../common.js';
+import { createActivity } from '../progress.js';
 
 interface Flags {
   readonly db?: string;
@@ -44,7 +45,14 @@ export function registerSchemaCommand(program: Command): void {
     .option(...databaseOptionHelp.schema)
     .action(async (flags: Flags & { drop: string[] }) => {
       await withStore(flags, async (store) => {
-        const { applied } = await store.migrate({ drop: flags.drop });
+        // Index builds and backfills on large tables take a while and report nothing meanwhile.
+        const activity = createActivity({ label: 'schema apply', doing: 'applying migrations and the schema' });
+        let applied: string[];
+        try {
+          ({ applied } = await store.migrate({ drop: flags.drop }));
+        } finally {
+          activity.finish();
+        }
         process.stdout.write(`Schema applied to ${store.dialect}${store.schema.file ? ` from ${store.schema.file}` : ''}:\n`);
         printChanges(applied, '  nothing to change');
       });

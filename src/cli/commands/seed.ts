@@ -3,10 +3,43 @@ import { isCalendarDate } from '../../domain/dates.js';
 import { seedObject } from '../../seed/any-object.js';
 import { seedDatabase } from '../../seed/generator.js';
 import { CliError, databaseOptionHelp, withMigratedStore } from '../common.js';
+import { createProgress, type Progress } from '../progress.js';
 
 function count(name: string, raw: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) > 100_000_000) throw new CliError(`${name} must be an integer from 0 to 100000000`);
   return Number(raw);
+}
+
+/**
+ * The generators report `companies: 5000/1000000` after each chunk: each phase (companies, then
+ * people) gets its own bar or lines; any other message is a note on a line of its own.
+ */
+function seedProgress(): { onProgress: (message: string) => void; finish: () => void; stop: () => void } {
+  let phase: { unit: string; progress: Progress } | undefined;
+  // A phase is first reported after its first chunk: it began when the one before it ended.
+  let phaseStart = performance.now();
+  const finish = () => {
+    phase?.progress.finish();
+    phase = undefined;
+    phaseStart = performance.now();
+  };
+  return {
+    stop: () => phase?.progress.stop(),
+    onProgress(message) {
+      const counted = /^(.+): (\d+)\/(\d+)$/.exec(message);
+      if (!counted) {
+        finish();
+        process.stderr.write(`seed: ${message}\n`);
+        return;
+      }
+      const [, unit, done, total] = counted;
+      if (phase?.unit !== unit) finish();
+      phase ??= { unit: unit!, progress: createProgress({ label: 'seed', unit: unit!, total: Number(total), startedAt: phaseStart }) };
+      phase.progress.update(Number(done));
+      if (done === total) finish();
+    },
+    finish,
+  };
 }
 
 interface SeedFlags {
@@ -29,16 +62,18 @@ async function seedAnyObject(flags: SeedFlags, baseDate: string): Promise<void> 
       throw new CliError(`--object ${object.name}: use --${object.name === 'Company' ? 'companies' : 'people'} ${records}, which makes realistic ones`);
     }
     const started = performance.now();
+    const progress = seedProgress();
     try {
-      await seedObject(store, object, { count: records, randomSeed: flags.randomSeed, baseDate, onProgress: (message) => process.stderr.write(`\r${message}   `) });
+      await seedObject(store, object, { count: records, randomSeed: flags.randomSeed, baseDate, onProgress: progress.onProgress });
+      progress.finish();
     } catch (error) {
+      progress.stop();
       if ((error as { failure?: { kind?: string } }).failure?.kind === 'unique') {
         throw new CliError('Seeding collided with records already in the database (the same --random-seed was seeded before?); use another --random-seed.');
       }
       if (error instanceof Error && / first$/.test(error.message)) throw new CliError(error.message);
       throw error;
     }
-    process.stderr.write('\n');
     process.stdout.write(`Seeded ${records} ${object.name} records into ${store.dialect} in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`);
   });
 }
@@ -68,15 +103,18 @@ export function registerSeedCommand(program: Command): void {
         if (flags.object !== undefined) return seedAnyObject(flags, baseDate);
         await withMigratedStore(flags, async (store) => {
           const started = performance.now();
+          const progress = seedProgress();
           try {
             await seedDatabase(store, {
               companies,
               people,
               randomSeed: flags.randomSeed,
               baseDate,
-              onProgress: (message) => process.stderr.write(`\r${message}   `),
+              onProgress: progress.onProgress,
             });
+            progress.finish();
           } catch (error) {
+            progress.stop();
             if ((error as { failure?: { kind?: string } }).failure?.kind === 'unique') {
               throw new CliError(
                 'Seeding collided with records already in the database (the same --random-seed and --base-date ' +
@@ -86,7 +124,6 @@ export function registerSeedCommand(program: Command): void {
             throw error;
           }
           const seconds = (performance.now() - started) / 1000;
-          process.stderr.write('\n');
           process.stdout.write(
             `Seeded ${companies} companies and ${people} people into ${store.dialect} in ${seconds.toFixed(1)} s ` +
               `(random seed ${JSON.stringify(flags.randomSeed)}, base date ${baseDate}).\n`,
