@@ -35,6 +35,7 @@ import { registerDocs } from './docs.js';
 import { registerMetrics, type MetricsRegistration } from './metrics.js';
 import { routeTemplate } from './request-route.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { trackRoutes } from './route-inventory.js';
 import { registerRoutes } from './route-spec.js';
 import { registerSecurityHeaders, type CorsOrigins } from './security-headers.js';
 import { checkSeedConformance } from './seed-conformance.js';
@@ -123,6 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
+  trackRoutes(app);
   const accessKeys =
     options.accessKeys ??
     createAccessKeyService(store.keys, {
@@ -133,6 +135,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const context = createApiContext(store, accessKeys, { nxtDateFormat: options.nxtDateFormat, picklistValues: options.picklistValues });
 
   registerJsonBodyParser(app);
+  // Before any route exists: a route takes the error handler in force when it is registered.
+  app.setErrorHandler(handleError);
   // First of the onRequest hooks: every answer carries them, refusals included.
   await registerSecurityHeaders(app, { corsOrigins: options.corsOrigins });
 
@@ -152,7 +156,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerLimits(app, limits);
   registerAuthentication(app, accessKeys);
   if (options.rateLimit) registerRateLimit(app, options.rateLimit);
-  app.setErrorHandler(handleError);
   app.setNotFoundHandler({}, async (request) => {
     throw errors.routeNotFound(request.method, request.url.split('?')[0]!);
   });
