@@ -12,6 +12,7 @@ import pg from 'pg';
 import type { ColumnTypes, Database, StoreFailure } from './database.js';
 import { queryLog, type QueryListener } from './query-timing.js';
 import { createRequestTransactions } from './request-transaction.js';
+import { quoteIdentifier } from './sql-identifier.js';
 
 export interface PostgresOptions {
   readonly url: string;
@@ -187,7 +188,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       try {
         // VACUUM cannot run in a transaction and can take long: no statement timeout for it.
         await client.query('set statement_timeout = 0');
-        for (const table of tables) await client.query(`vacuum (analyze) "${table}"`);
+        for (const table of tables) await client.query(`vacuum (analyze) ${quoteIdentifier(table)}`);
       } finally {
         await client.query('reset statement_timeout').catch(() => {});
         client.release();
