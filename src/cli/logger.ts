@@ -3,7 +3,6 @@
  * watching: on a terminal, pino-pretty's readable lines. LOG_FORMAT / --log-format forces either.
  */
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
 import type { LogFormat } from '../config.js';
 
 /** `json` unless stdout is a terminal; an explicit choice wins. */
@@ -11,9 +10,11 @@ export function chooseLogFormat(chosen: LogFormat | undefined, stdoutIsTty: bool
   return chosen ?? (stdoutIsTty ? 'pretty' : 'json');
 }
 
-export function createLogger(level: string, format: LogFormat): Logger {
+export async function createLogger(level: string, format: LogFormat): Promise<Logger> {
   const options = { level, base: { pid: process.pid } };
   if (format === 'json') return pino(options);
+  // Loaded only when used: it costs tens of milliseconds of every start otherwise.
+  const { default: pretty } = await import('pino-pretty');
   return pino(
     options,
     pretty({

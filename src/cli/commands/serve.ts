@@ -36,7 +36,7 @@ export function registerServeCommand(program: Command): void {
 
 async function serve(flags: ConfigFlags): Promise<void> {
   const config = loadServeConfig(process.env, flags);
-  const logger = createLogger(config.logLevel, chooseLogFormat(config.logFormat, Boolean(process.stdout.isTTY)));
+  const logger = await createLogger(config.logLevel, chooseLogFormat(config.logFormat, Boolean(process.stdout.isTTY)));
   // Made before the store, which reports each statement's duration to it.
   const metrics = config.metrics.on === 'off' ? undefined : createMetrics();
   const dbForLog = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : redactUrl(config.databaseUrl);
