@@ -16,6 +16,7 @@ import Fastify, {
 } from 'fastify';
 import { companyRoutes } from '../api/companies/routes.js';
 import { createApiContext, type DateFormat, type PicklistValues } from '../api/context.js';
+import { createSandbox, type SandboxOptions } from '../api/sandbox/index.js';
 import { nxtRoutes } from '../api/nxt/index.js';
 import { personRoutes } from '../api/people/routes.js';
 import { reportRoutes } from '../api/reports/routes.js';
@@ -38,6 +39,7 @@ import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { trackRoutes } from './route-inventory.js';
 import { registerRoutes } from './route-spec.js';
 import { registerSecurityHeaders, type CorsOrigins } from './security-headers.js';
+import { registerAudit, type AuditOptions } from './audit.js';
 import { checkSeedConformance } from './seed-conformance.js';
 import { registerIdempotency, type IdempotencyOptions } from './idempotency.js';
 
@@ -60,8 +62,12 @@ export interface AppOptions {
   readonly rateLimit?: RateLimitOptions;
   /** Origins allowed to call cross-origin (CORS); none unless given. */
   readonly corsOrigins?: CorsOrigins;
+  /** Retention and batching of the audit trail of writes (audit.ts); its defaults unless given. */
+  readonly audit?: AuditOptions;
   /** Idempotency-Key's clock and lifetime (idempotency.ts); the system clock and 24 hours unless given. */
   readonly idempotency?: IdempotencyOptions;
+  /** The sandbox controls under /v1/_sandbox/ (api/sandbox); without it they do not exist. */
+  readonly sandbox?: SandboxOptions;
 }
 
 // A client may pass its own request id (for tracing across services) if it is short and plain.
@@ -125,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   trackRoutes(app);
+
   const accessKeys =
     options.accessKeys ??
     createAccessKeyService(store.keys, {
@@ -156,6 +163,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerLimits(app, limits);
   registerAuthentication(app, accessKeys);
   if (options.rateLimit) registerRateLimit(app, options.rateLimit);
+  // After authentication: fault rules match on the key's name. `routes` is read at request time.
+  const sandboxRoutes = options.sandbox ? createSandbox(app, { store, accessKeys, options: options.sandbox, routes: () => routes }) : [];
   app.setNotFoundHandler({}, async (request) => {
     throw errors.routeNotFound(request.method, request.url.split('?')[0]!);
   });
@@ -170,7 +179,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (problems.length > 0) throw new Error(`The server does not cover the seed contract:\n- ${problems.join('\n- ')}`);
 
   let openApiJson = '';
-  const routes = [...apiRoutes, ...nxtRoutes(context), ...systemRoutes(store, () => openApiJson)];
+  // Successful writes leave an audit entry, written after their answer; admins read the trail.
+  const auditRouteSpecs = registerAudit(app, store, options.audit);
+  const routes = [...apiRoutes, ...nxtRoutes(context), ...systemRoutes(store, () => openApiJson), ...sandboxRoutes, ...auditRouteSpecs];
   openApiJson = JSON.stringify(
     buildOpenApiDocument({ seed, version: packageVersion(), routes, components: context.components }),
   );

@@ -119,6 +119,7 @@ export function dataRoutes(context: ApiContext): RouteSpec[] {
         'limit 1 to 5000 (default 100); ties end on Gsid. Lookups `X__gr.Field` up to 3 hops in select, where and orderBy.',
       tag: TAG,
       access: 'read',
+      heavy: true,
       extension: true,
       parameters: [objectParameter(context)],
       requestBody: { schema: looseObjectSchema },

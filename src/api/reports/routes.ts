@@ -89,6 +89,7 @@ export function reportRoutes(reports: ReportService): RouteSpec[] {
         'no longer valid.',
       tag: 'Reports',
       access: 'read',
+      heavy: true,
       response: {
         description: 'Report data returned',
         data: resultSchema,
