@@ -178,6 +178,30 @@ describe('writes that are not idempotent are not retried', () => {
   });
 });
 
+describe('an answer lost after the server wrote', () => {
+  it('a create without a key is not retried, though the server did create it: why creates need a key', async () => {
+    proxy.inject({ loseAnswer: true });
+    const error = await rejection(client.companies.create({ Name: 'Lost answer, no key' }));
+    expect(error).toBeInstanceOf(GainsightNetworkError);
+    expect(error).toMatchObject({ attempts: 1 });
+    expect(proxy.received[0]!.upstream?.status).toBe(200);
+    const written = (await direct.data.query('Company', { select: ['Name'], where: { conditions: [{ name: 'Name', alias: 'A', operator: 'EQ', value: ['Lost answer, no key'] }], expression: 'A' } })).records;
+    expect(written).toHaveLength(1);
+  });
+
+  it('a create with an idempotencyKey is retried and gets the first answer replayed: one record', async () => {
+    proxy.inject({ loseAnswer: true });
+    const created = await client.companies.create({ Name: 'Lost answer, keyed' }, { idempotencyKey: 'lost-answer-1' });
+    expect(proxy.received).toHaveLength(2);
+    expect(proxy.received[0]!.upstream?.status).toBe(200);
+    expect(proxy.received[1]!.upstream?.headers['idempotent-replayed']).toBe('true');
+    const written = (
+      await direct.data.query<{ Gsid: string }>('Company', { select: ['Gsid'], where: { conditions: [{ name: 'Name', alias: 'A', operator: 'EQ', value: ['Lost answer, keyed'] }], expression: 'A' } })
+    ).records;
+    expect(written).toEqual([{ Gsid: created.Gsid }]);
+  });
+});
+
 describe('answers that are not envelopes', () => {
   it('a proxy error page becomes a GainsightApiError without a code, quoting the page', async () => {
     proxy.inject({ status: 502, body: '<html><body>Bad Gateway</body></html>' });

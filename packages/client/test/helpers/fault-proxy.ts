@@ -1,7 +1,8 @@
 /**
  * A real HTTP proxy in front of the live server that misbehaves on purpose: the first requests
- * it receives are answered with the faults queued (a status with an optional Retry-After, or a
- * connection destroyed without an answer); the following ones are forwarded untouched. Every
+ * it receives are answered with the faults queued (a status with an optional Retry-After, a
+ * connection destroyed without an answer, or one destroyed after the server answered); the
+ * following ones are forwarded untouched. Every
  * request it receives is recorded, so a test counts the client's attempts and their timing.
  */
 import { createServer, request as forward, type IncomingMessage, type Server } from 'node:http';
@@ -10,7 +11,9 @@ import type { AddressInfo } from 'node:net';
 export type Fault =
   | { readonly status: 429 | 500 | 502 | 503; readonly retryAfter?: string; readonly body?: string }
   /** Destroys the socket before answering: the client sees a network error. */
-  | { readonly reset: true };
+  | { readonly reset: true }
+  /** Forwards the request, lets the server answer, then destroys the socket: the write happened, its answer is lost. */
+  | { readonly loseAnswer: true };
 
 export interface ReceivedRequest {
   readonly method: string;
@@ -20,6 +23,8 @@ export interface ReceivedRequest {
   readonly at: number;
   /** The fault it got, or undefined when it was forwarded. */
   readonly fault: Fault | undefined;
+  /** The server's answer, when the request reached it (set once it arrived). */
+  upstream?: { readonly status: number; readonly headers: IncomingMessage['headers'] };
 }
 
 export interface FaultProxy {
@@ -41,18 +46,19 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
 
   const server: Server = createServer((request, response) => {
     const fault = queue.shift();
-    received.push({
+    const entry: ReceivedRequest = {
       method: request.method ?? '',
       path: request.url ?? '',
       headers: request.headers,
       at: performance.now() - started,
       fault,
-    });
+    };
+    received.push(entry);
     if (fault && 'reset' in fault) {
       request.socket.destroy();
       return;
     }
-    if (fault) {
+    if (fault && 'status' in fault) {
       // Read (and drop) the body first so the client is not stuck writing it.
       request.resume();
       request.on('end', () => {
@@ -66,6 +72,13 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     const upstreamRequest = forward(
       { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: { ...request.headers, host: target.host } },
       (upstreamResponse) => {
+        entry.upstream = { status: upstreamResponse.statusCode ?? 0, headers: upstreamResponse.headers };
+        if (fault && 'loseAnswer' in fault) {
+          // The whole answer is read, so the server has finished the request, and never relayed.
+          upstreamResponse.resume();
+          upstreamResponse.on('end', () => request.socket.destroy());
+          return;
+        }
         response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
         upstreamResponse.pipe(response);
       },
