@@ -94,7 +94,8 @@ describe('authentication on every route', () => {
   it('answers 401 with the failure envelope on every route but the public ones, without a key or with a wrong one', async () => {
     const answeredWithoutKey: string[] = [];
     for (const route of routes) {
-      for (const headers of [{}, { accesskey: 'gsk_AAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' }, { accesskey: 'not-a-key' }]) {
+      const attempts: Record<string, string>[] = [{}, { accesskey: 'gsk_AAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' }, { accesskey: 'not-a-key' }];
+      for (const headers of attempts) {
         const response = await call(route, headers);
         if (response.statusCode !== 401) {
           if (Object.keys(headers).length === 0) answeredWithoutKey.push(key(route));

@@ -9,7 +9,7 @@ import * as adminKeys from './0006-admin-keys.js';
 import * as sandbox from './0007-sandbox.js';
 import * as idempotency from './0008-idempotency.js';
 import * as rateLimit from './0009-rate-limit.js';
-import * as rateLimit from './0009-rate-limit.js';
+import * as audit from './0010-audit.js';
 
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
 
@@ -28,7 +28,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0007-sandbox': sandbox,
   '0008-idempotency': idempotency,
   '0009-rate-limit': rateLimit,
-  '0009-rate-limit': rateLimit,
+  '0010-audit': audit,
 };
 
 /** The names of every migration this version knows, in order (a backup's must be among them). */
