@@ -88,6 +88,7 @@ export function createApiContext(store: Store, accessKeys: AccessKeyService, opt
     nxt,
     reader: createNxtReader({
       run: (plan) => store.reportRunner.run(plan),
+      runJson: (plan) => store.reportRunner.runJson(plan),
       lookUp: registry.surfaceLookUp('nxt'),
       format: { dateFormat: options.nxtDateFormat ?? 'iso', picklistValues: options.picklistValues ?? 'label' },
     }),

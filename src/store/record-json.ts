@@ -20,7 +20,7 @@
  * joins the pieces and skips the NULLs on both backends.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { FieldDescription } from '../domain/object-model.js';
+import type { FieldDescription, FieldType } from '../domain/object-model.js';
 import type { DialectName } from './database.js';
 
 /** The SQLite function that writes a number as JavaScript does (registered by sqlite.ts). */
@@ -34,30 +34,39 @@ export function jsonNumber(value: unknown): string | null {
 // Both backends cap a function's arguments (PostgreSQL at 100); wide objects join in chunks.
 const PIECES_PER_CALL = 90;
 
-/** The SQL text of one field's piece: `"Name":<value>`, or NULL when the column is NULL. */
-function piece(field: FieldDescription, column: string, dialect: DialectName): string {
-  const key = `'${JSON.stringify(field.name).replace(/'/g, "''")}:'`;
-  const c = column;
-  switch (field.type) {
+/**
+ * The SQL text of a column's value as JSON text (`"text"`, `12.5`, `true`), or NULL when the
+ * column is NULL.
+ */
+function jsonValue(type: FieldType, c: string, dialect: DialectName): string {
+  switch (type) {
     case 'boolean':
-      return `case ${c} when 1 then ${key} || 'true' when 0 then ${key} || 'false' end`;
+      return `case ${c} when 1 then 'true' when 0 then 'false' end`;
     case 'integer':
-      return dialect === 'sqlite' ? `${key} || ${c}` : `${key} || ${c}::text`;
+      return dialect === 'sqlite' ? c : `${c}::text`;
     case 'number':
       return dialect === 'sqlite'
         ? // Whole numbers (most amounts) need no call into JavaScript.
-          `case when ${c} is null then null when ${c} = cast(${c} as integer) and abs(${c}) < 1e15 then ${key} || cast(${c} as integer) ` +
-            `else ${key} || ${JSON_NUMBER_FUNCTION}(${c}) end`
-        : `${key} || to_json(${c})::text`;
+          `case when ${c} is null then null when ${c} = cast(${c} as integer) and abs(${c}) < 1e15 then cast(${c} as integer) ` +
+            `else ${JSON_NUMBER_FUNCTION}(${c}) end`
+        : `to_json(${c})::text`;
     case 'date':
-      return dialect === 'sqlite' ? `${key} || json_quote(${c})` : `${key} || '"' || to_char(${c}, 'YYYY-MM-DD') || '"'`;
+      return dialect === 'sqlite' ? quoted(c) : `'"' || to_char(${c}, 'YYYY-MM-DD') || '"'`;
     case 'datetime':
-      return dialect === 'sqlite'
-        ? `${key} || json_quote(${c})`
-        : `${key} || '"' || to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`;
+      return dialect === 'sqlite' ? quoted(c) : `'"' || to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`;
     default:
-      return dialect === 'sqlite' ? `${key} || json_quote(${c})` : `${key} || to_json(${c})::text`;
+      return dialect === 'sqlite' ? quoted(c) : `to_json(${c})::text`;
   }
+}
+
+// json_quote(NULL) is the text 'null' on SQLite, not NULL.
+function quoted(c: string): string {
+  return `case when ${c} is not null then json_quote(${c}) end`;
+}
+
+/** A JSON object's key and separator as an SQL string literal: `'"Name":'`. */
+function keyLiteral(name: string): string {
+  return `'${JSON.stringify(name).replace(/'/g, "''")}:'`;
 }
 
 /**
@@ -65,13 +74,30 @@ function piece(field: FieldDescription, column: string, dialect: DialectName): s
  * (a table or subquery name).
  */
 export function recordJsonSql(fields: readonly FieldDescription[], dialect: DialectName, alias: string): RawBuilder<string> {
-  const pieces = fields.map((field) => {
-    const column = `${alias}.${quoteIdentifier(field.column)}`;
-    const text = piece(field, column, dialect);
-    // json_quote(NULL) is the text 'null' on SQLite, not NULL: those pieces say so themselves.
-    return dialect === 'sqlite' && !text.startsWith('case') ? `case when ${column} is not null then ${text} end` : text;
-  });
+  const pieces = fields.map((field) => `${keyLiteral(field.name)} || (${jsonValue(field.type, `${alias}.${quoteIdentifier(field.column)}`, dialect)})`);
   return sql.raw<string>(`'{' || ${joined(pieces)} || '}'`);
+}
+
+/** A value of a row as JSON, under a key sent by a client (bound as a parameter, never in the SQL text). */
+export interface JsonMember {
+  readonly key: string;
+  readonly type: FieldType;
+  /** The column's SQL text, qualified and quoted (`qualifiedColumn`): identifiers of the object model only. */
+  readonly column: string;
+}
+
+/** `"alias"."column"`, for identifiers that come from the object model. */
+export function qualifiedColumn(alias: string, column: string): string {
+  return `${quoteIdentifier(alias)}.${quoteIdentifier(column)}`;
+}
+
+/**
+ * The SQL expression of a row's JSON object with every member present: `null` where the column
+ * holds nothing (the NXT surface answers every field it was asked for). Keys are bound values.
+ */
+export function rowJsonSql(members: readonly JsonMember[], dialect: DialectName): RawBuilder<string> {
+  const pieces = members.map(({ key, type, column }) => sql`cast(${JSON.stringify(key) + ':'} as text) || coalesce(${sql.raw(jsonValue(type, column, dialect))}, 'null')`);
+  return sql<string>`'{' || ${joinedSql(pieces)} || '}'`;
 }
 
 /** concat_ws over any number of pieces: chunks of at most PIECES_PER_CALL, empty chunks NULL. */
@@ -83,6 +109,17 @@ function joined(pieces: readonly string[]): string {
     chunks.push(`nullif(${joined(pieces.slice(start, start + PIECES_PER_CALL))}, '')`);
   }
   return `coalesce(${joined(chunks)}, '')`;
+}
+
+/** `joined` for pieces that carry bound values. */
+function joinedSql(pieces: readonly RawBuilder<unknown>[]): RawBuilder<unknown> {
+  if (pieces.length === 0) return sql`''`;
+  if (pieces.length <= PIECES_PER_CALL) return sql`concat_ws(',', ${sql.join(pieces)})`;
+  const chunks: RawBuilder<unknown>[] = [];
+  for (let start = 0; start < pieces.length; start += PIECES_PER_CALL) {
+    chunks.push(sql`nullif(${joinedSql(pieces.slice(start, start + PIECES_PER_CALL))}, '')`);
+  }
+  return sql`coalesce(${joinedSql(chunks)}, '')`;
 }
 
 function quoteIdentifier(name: string): string {

@@ -16,6 +16,7 @@ import type { ColumnSource } from '../domain/reports/definition.js';
 import type { ReportRunner, RunnablePlan, StoredValue } from '../domain/reports/ports.js';
 import { groupFirst } from '../domain/reports/query-shape.js';
 import type { Database } from './database.js';
+import { qualifiedColumn, rowJsonSql, type JsonMember } from './record-json.js';
 
 const BASE = 't0';
 /** The CTEs of a report grouped before its joins (query-shape.ts). */
@@ -135,110 +136,140 @@ export function createReportRunner(database: Database): ReportRunner {
     return from;
   };
 
+  /**
+   * The plan's rows, either as columns `c0, c1, …` or, for a plan of records (no groups or
+   * aggregates), as each row's JSON text in a column `json` (rowJsonSql: every column present,
+   * `null` when empty), plus `totalCount` as RunnablePlan.countTotal asks.
+   */
+  async function rowsOf(plan: RunnablePlan, asJson: boolean): Promise<{ rows: Record<string, unknown>[]; totalCount: number }> {
+    const fieldRefs: FieldRef[] = [
+      ...plan.columns.flatMap((c) => (c.source.kind === 'field' ? [c.source.ref] : [])),
+      ...plan.groupBy,
+      ...plan.orderBy.flatMap((o) => (o.source.kind === 'field' ? [o.source.ref] : [])),
+    ];
+    const aggregateRefs = plan.columns.flatMap((c) => (c.source.kind === 'aggregate' && c.source.ref ? [c.source.ref] : []));
+    const filterRefs = referencedFields(plan.where);
+
+    // A report's groups are all made before they are sorted and cut, so counting them in the
+    // same query costs little, where a second query would make them all again. (Plans that say
+    // whether to count, the NXT queries, are not grouped.)
+    const countGroups = plan.groupBy.length > 0 && plan.countTotal === undefined && !plan.offset;
+    let groupsCount: RawBuilder<unknown> | undefined;
+
+    // The rows' source: the base table (as t0) with its joins, filtered; or, for a report whose
+    // looked-up group keys follow from its own ones (query-shape.ts), its groups made from the
+    // base table alone (a CTE, read as t0: own group keys keep their column names, aggregates
+    // are a0, a1, ...), to which the looked-up keys are joined.
+    const shape = groupFirst(plan);
+    let from = db.selectFrom(`${plan.object.table} as ${BASE}`);
+    let groupKeys: RawBuilder<unknown>[];
+    let source = sourceExpression;
+    let countQuery;
+    if (shape) {
+      let inner = joined(from, joinsOf([...filterRefs, ...aggregateRefs]));
+      if (plan.where) inner = inner.where(compile(plan.where) as Expression<boolean>);
+      const aggregates = new Map<ColumnSource, string>(
+        plan.columns.flatMap((c, i) => (c.source.kind === 'aggregate' ? [[c.source, `a${i}`] as const] : [])),
+      );
+      const groups = inner
+        .select([
+          ...shape.ownKeys.map((ref) => column(ref).as(ref.field.column)),
+          ...[...aggregates].map(([aggregate, alias]) => sourceExpression(aggregate).as(alias)),
+        ])
+        .groupBy(shape.ownKeys.map(column));
+      // Every group is one row of t0 now: no grouping, aggregates read from the groups.
+      groupKeys = [];
+      source = (s, forOrdering = false) => (s.kind === 'aggregate' ? sql.ref(`${BASE}.${aggregates.get(s)!}`) : sourceExpression(s, forOrdering));
+      // Object tables start with a letter: these names cannot hide one.
+      const withGroups = db.with((cte) => cte(GROUPS).materialized(), () => groups);
+      if (shape.cutBy) {
+        // Only the groups that come no later than the limit-th by the first sort key are joined.
+        const { cutBy } = shape;
+        const key = source(cutBy.source, true);
+        const nulls = cutBy.placeNulls ? ' nulls last' : '';
+        from = withGroups
+          .with(CUT, (q) =>
+            q
+              .selectFrom(`${GROUPS} as ${BASE}`)
+              .select(key.as('v'))
+              .orderBy(sql`${key} ${sql.raw(cutBy.direction + nulls)}`)
+              .limit(1)
+              .offset(plan.limit + (plan.offset ?? 0) - 1),
+          )
+          .selectFrom(`${GROUPS} as ${BASE}`)
+          .leftJoin(CUT, (join) => join.onTrue())
+          // No limit-th group, or one without a value (NULLs sort last): every group may come.
+          .where(sql<boolean>`(${sql.ref(`${CUT}.v`)} is null or ${key} ${sql.raw(cutBy.direction === 'desc' ? '>=' : '<=')} ${sql.ref(`${CUT}.v`)})`);
+      } else {
+        from = withGroups.selectFrom(`${GROUPS} as ${BASE}`);
+      }
+      from = joined(from, joinsOf(fieldRefs));
+      if (countGroups) groupsCount = sql`(select count(*) from ${sql.table(GROUPS)})`;
+      countQuery = db.selectFrom(groups.as('groups')).select(sql`count(*)`.as('count'));
+    } else {
+      from = joined(from, joinsOf([...fieldRefs, ...aggregateRefs, ...filterRefs]));
+      if (plan.where) from = from.where(compile(plan.where) as Expression<boolean>);
+      groupKeys = plan.groupBy.map(column);
+      if (countGroups) groupsCount = sql`count(*) over ()`;
+      countQuery =
+        groupKeys.length > 0
+          ? db.selectFrom(from.select(sql`1`.as('one')).groupBy(groupKeys).as('groups')).select(sql`count(*)`.as('count'))
+          : from.select(sql`count(*)`.as('count'));
+    }
+
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const ordered = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => {
+      for (const order of plan.orderBy) {
+        const nulls = order.placeNulls ? ' nulls last' : '';
+        query = query.orderBy(sql`${source(order.source, true)} ${sql.raw(order.direction + nulls)}`) as Q;
+      }
+      return query;
+    };
+
+    // Columns are selected under positional aliases: names such as `Company_ID__gr.Csm__gr.Name`
+    // would be cut at PostgreSQL's 63-byte identifier limit.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let rowsQuery: SelectQueryBuilder<any, any, any> = asJson
+      ? from.select(rowJsonSql(plan.columns.map(jsonMember), database.dialect).as('json'))
+      : from.select(plan.columns.map((c, i) => source(c.source).as(`c${i}`)));
+    if (groupsCount) rowsQuery = rowsQuery.select(groupsCount.as('groups'));
+    if (groupKeys.length > 0) rowsQuery = rowsQuery.groupBy(groupKeys);
+    rowsQuery = ordered(rowsQuery).limit(plan.limit);
+    if (plan.offset && skipsInIndex(plan) && !shape && groupKeys.length === 0) {
+      // A deep page of records (an NXT sync walking by offset): the skipping is done on the
+      // Gsids alone, which the index of the sort keys covers, and only the page's rows are
+      // read. The same rows in the same order: the order is total (it ends on Gsid).
+      const page = ordered(from.select(sql.ref(`${BASE}.gsid`).as('gsid')))
+        .limit(plan.limit)
+        .offset(plan.offset);
+      rowsQuery = rowsQuery.where(sql.ref(`${BASE}.gsid`), 'in', page);
+    } else if (plan.offset) rowsQuery = rowsQuery.offset(plan.offset);
+
+    const rows = await rowsQuery.execute();
+    // countTotal decides when the plan sets it (the NXT queries: the users list counts unless
+    // includeTotal is false, the data query never does). Unset (reports, which never page),
+    // only a result cut off by the limit needs counting: a grouped report's rows carry the
+    // count of its groups, a list's takes a second query. (An aggregate without groupBy always
+    // yields exactly one row.)
+    const counted = plan.countTotal ?? !(rows.length < plan.limit || (plan.grouped && plan.groupBy.length === 0));
+    const totalCount = !counted
+      ? rows.length
+      : groupsCount
+        ? Number((rows[0] as { groups: unknown }).groups)
+        : Number(((await countQuery.executeTakeFirstOrThrow()) as { count: unknown }).count);
+    return { rows, totalCount };
+  }
+
+  const jsonMember = (c: RunnablePlan['columns'][number]): JsonMember => {
+    if (c.source.kind !== 'field') throw new Error(`runJson reads records, not aggregates (column ${c.name})`);
+    const { ref } = c.source;
+    return { key: c.name, type: ref.field.type, column: qualifiedColumn(joinAlias(ref.hops), ref.field.column) };
+  };
+
   return {
     async run(plan) {
-      const fieldRefs: FieldRef[] = [
-        ...plan.columns.flatMap((c) => (c.source.kind === 'field' ? [c.source.ref] : [])),
-        ...plan.groupBy,
-        ...plan.orderBy.flatMap((o) => (o.source.kind === 'field' ? [o.source.ref] : [])),
-      ];
-      const aggregateRefs = plan.columns.flatMap((c) => (c.source.kind === 'aggregate' && c.source.ref ? [c.source.ref] : []));
-      const filterRefs = referencedFields(plan.where);
-
-      // A report's groups are all made before they are sorted and cut, so counting them in the
-      // same query costs little, where a second query would make them all again. (Plans that say
-      // whether to count, the NXT queries, are not grouped.)
-      const countGroups = plan.groupBy.length > 0 && plan.countTotal === undefined && !plan.offset;
-      let groupsCount: RawBuilder<unknown> | undefined;
-
-      // The rows' source: the base table (as t0) with its joins, filtered; or, for a report whose
-      // looked-up group keys follow from its own ones (query-shape.ts), its groups made from the
-      // base table alone (a CTE, read as t0: own group keys keep their column names, aggregates
-      // are a0, a1, ...), to which the looked-up keys are joined.
-      const shape = groupFirst(plan);
-      let from = db.selectFrom(`${plan.object.table} as ${BASE}`);
-      let groupKeys: RawBuilder<unknown>[];
-      let source = sourceExpression;
-      let countQuery;
-      if (shape) {
-        let inner = joined(from, joinsOf([...filterRefs, ...aggregateRefs]));
-        if (plan.where) inner = inner.where(compile(plan.where) as Expression<boolean>);
-        const aggregates = new Map<ColumnSource, string>(
-          plan.columns.flatMap((c, i) => (c.source.kind === 'aggregate' ? [[c.source, `a${i}`] as const] : [])),
-        );
-        const groups = inner
-          .select([
-            ...shape.ownKeys.map((ref) => column(ref).as(ref.field.column)),
-            ...[...aggregates].map(([aggregate, alias]) => sourceExpression(aggregate).as(alias)),
-          ])
-          .groupBy(shape.ownKeys.map(column));
-        // Every group is one row of t0 now: no grouping, aggregates read from the groups.
-        groupKeys = [];
-        source = (s, forOrdering = false) => (s.kind === 'aggregate' ? sql.ref(`${BASE}.${aggregates.get(s)!}`) : sourceExpression(s, forOrdering));
-        // Object tables start with a letter: these names cannot hide one.
-        const withGroups = db.with((cte) => cte(GROUPS).materialized(), () => groups);
-        if (shape.cutBy) {
-          // Only the groups that come no later than the limit-th by the first sort key are joined.
-          const { cutBy } = shape;
-          const key = source(cutBy.source, true);
-          const nulls = cutBy.placeNulls ? ' nulls last' : '';
-          from = withGroups
-            .with(CUT, (q) =>
-              q
-                .selectFrom(`${GROUPS} as ${BASE}`)
-                .select(key.as('v'))
-                .orderBy(sql`${key} ${sql.raw(cutBy.direction + nulls)}`)
-                .limit(1)
-                .offset(plan.limit + (plan.offset ?? 0) - 1),
-            )
-            .selectFrom(`${GROUPS} as ${BASE}`)
-            .leftJoin(CUT, (join) => join.onTrue())
-            // No limit-th group, or one without a value (NULLs sort last): every group may come.
-            .where(sql<boolean>`(${sql.ref(`${CUT}.v`)} is null or ${key} ${sql.raw(cutBy.direction === 'desc' ? '>=' : '<=')} ${sql.ref(`${CUT}.v`)})`);
-        } else {
-          from = withGroups.selectFrom(`${GROUPS} as ${BASE}`);
-        }
-        from = joined(from, joinsOf(fieldRefs));
-        if (countGroups) groupsCount = sql`(select count(*) from ${sql.table(GROUPS)})`;
-        countQuery = db.selectFrom(groups.as('groups')).select(sql`count(*)`.as('count'));
-      } else {
-        from = joined(from, joinsOf([...fieldRefs, ...aggregateRefs, ...filterRefs]));
-        if (plan.where) from = from.where(compile(plan.where) as Expression<boolean>);
-        groupKeys = plan.groupBy.map(column);
-        if (countGroups) groupsCount = sql`count(*) over ()`;
-        countQuery =
-          groupKeys.length > 0
-            ? db.selectFrom(from.select(sql`1`.as('one')).groupBy(groupKeys).as('groups')).select(sql`count(*)`.as('count'))
-            : from.select(sql`count(*)`.as('count'));
-      }
-
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const ordered = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => {
-        for (const order of plan.orderBy) {
-          const nulls = order.placeNulls ? ' nulls last' : '';
-          query = query.orderBy(sql`${source(order.source, true)} ${sql.raw(order.direction + nulls)}`) as Q;
-        }
-        return query;
-      };
-
-      // Columns are selected under positional aliases: names such as `Company_ID__gr.Csm__gr.Name`
-      // would be cut at PostgreSQL's 63-byte identifier limit.
-      let rowsQuery = from.select(plan.columns.map((c, i) => source(c.source).as(`c${i}`)));
-      if (groupsCount) rowsQuery = rowsQuery.select(groupsCount.as('groups'));
-      if (groupKeys.length > 0) rowsQuery = rowsQuery.groupBy(groupKeys);
-      rowsQuery = ordered(rowsQuery).limit(plan.limit);
-      if (plan.offset && skipsInIndex(plan) && !shape && groupKeys.length === 0) {
-        // A deep page of records (an NXT sync walking by offset): the skipping is done on the
-        // Gsids alone, which the index of the sort keys covers, and only the page's rows are
-        // read. The same rows in the same order: the order is total (it ends on Gsid).
-        const page = ordered(from.select(sql.ref(`${BASE}.gsid`).as('gsid')))
-          .limit(plan.limit)
-          .offset(plan.offset);
-        rowsQuery = rowsQuery.where(sql.ref(`${BASE}.gsid`), 'in', page);
-      } else if (plan.offset) rowsQuery = rowsQuery.offset(plan.offset);
-
-      const rows = await rowsQuery.execute();
-      const records = rows.map((row: Record<string, unknown>) => {
+      const { rows, totalCount } = await rowsOf(plan, false);
+      const records = rows.map((row) => {
         const record: Record<string, StoredValue> = {};
         plan.columns.forEach((c, i) => {
           const value = row[`c${i}`];
@@ -246,18 +277,12 @@ export function createReportRunner(database: Database): ReportRunner {
         });
         return record;
       });
-      // countTotal decides when the plan sets it (the NXT queries: the users list counts unless
-      // includeTotal is false, the data query never does). Unset (reports, which never page),
-      // only a result cut off by the limit needs counting: a grouped report's rows carry the
-      // count of its groups, a list's takes a second query. (An aggregate without groupBy always
-      // yields exactly one row.)
-      const counted = plan.countTotal ?? !(rows.length < plan.limit || (plan.grouped && plan.groupBy.length === 0));
-      const totalCount = !counted
-        ? rows.length
-        : groupsCount
-          ? Number((rows[0] as { groups: unknown }).groups)
-          : Number(((await countQuery.executeTakeFirstOrThrow()) as { count: unknown }).count);
       return { records, totalCount };
+    },
+    async runJson(plan) {
+      if (plan.grouped || plan.groupBy.length > 0) throw new Error('runJson reads records, not groups');
+      const { rows, totalCount } = await rowsOf(plan, true);
+      return { json: rows.map((row) => row.json as string), totalCount };
     },
   };
 }

@@ -45,6 +45,19 @@ export interface ReportRows {
   readonly totalCount: number;
 }
 
+/** Rows of records as JSON text, one object per row (see ReportRunner.runJson). */
+export interface JsonRows {
+  readonly json: string[];
+  readonly totalCount: number;
+}
+
 export interface ReportRunner {
   run(plan: RunnablePlan): Promise<ReportRows>;
+  /**
+   * A plan of records (no groups or aggregates) with each row as the JSON text of an object
+   * keyed by column name, every column present (`null` when empty) and written as the NXT
+   * surface writes it by default: booleans as true/false, dates as stored (ISO 8601), numbers
+   * as JavaScript writes them, picklists as their labels.
+   */
+  runJson(plan: RunnablePlan): Promise<JsonRows>;
 }

@@ -64,7 +64,8 @@ export interface ReportService {
 
 export interface ReportServiceOptions {
   readonly repository: ReportRepository;
-  readonly runner: ReportRunner;
+  /** Reports are grouped and aggregated: they run as rows of values, never as JSON text. */
+  readonly runner: Pick<ReportRunner, 'run'>;
   readonly lookUp: (objectName: string) => ObjectDescription | undefined;
   /** The objects reports may run over (the registry's names). */
   readonly objectNames: readonly string[];
