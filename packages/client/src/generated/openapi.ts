@@ -539,6 +539,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/_admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the audit trail of writes
+         * @description Every successful write (POST, PUT, PATCH, DELETE answered 2xx, Idempotency-Key replays excepted) on every surface, newest first: time, request id, key name and id (never the key), method, route, object, Gsids written, status. Entries reach the trail within about a second (at once for writes answered by the node that serves this listing); they are kept for the retention period (default 90 days) and at most the newest 1,000,000. Needs an admin key.
+         *
+         *     Extension: not part of the seed Gainsight contract.
+         */
+        get: operations["adminAuditTrail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2891,6 +2913,73 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminAuditTrail: {
+        parameters: {
+            query?: {
+                /** @description Entries at or after this time (ISO 8601: 2026-01-31 or 2026-01-31T12:00:00Z) */
+                since?: string;
+                /** @description Entries before this time (ISO 8601); to page back, pass the last entry’s `at` */
+                until?: string;
+                /** @description Entries of one key: its name, or its prefix gsk_XXXXXXXXXXXX */
+                key?: string;
+                /** @description Entries that wrote this object (Company, Person, report, any object name ignoring case) */
+                object?: string;
+                /** @description At most this many entries (1 to 1000, default 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Audit entries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Whether the operation was successful
+                         * @constant
+                         */
+                        result: true;
+                        /** @description Unique ID for the request (also in the X-Request-Id header) */
+                        requestId: string;
+                        data: {
+                            records: {
+                                /**
+                                 * Format: date-time
+                                 * @description When the answer was sent (UTC)
+                                 */
+                                at: string;
+                                /** @description The request id (X-Request-Id) of the write */
+                                requestId: string;
+                                /** @description The public id of the key (`gsk_` + this is its prefix); GS_ACCESS_KEY for the bootstrap key */
+                                keyId: string;
+                                /** @description The name of the key that made the write */
+                                keyName: string;
+                                method: string;
+                                /** @description The route template, e.g. /v1/companies/{companyId} */
+                                route: string;
+                                /** @description The object written (Company, Person, report, …), when the route names one */
+                                object?: string;
+                                /** @description Gsids (or ids) of the records written: from the path and the answer, at most 100 */
+                                recordIds: string[];
+                                /** @description The HTTP status of the answer */
+                                status: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
     };
