@@ -38,8 +38,8 @@ export interface RecordResource<
   delete(id: string, options?: CallOptions): Promise<Deleted>;
   /**
    * Every record, page after page (`pageSize` default 100), oldest first. Records created while
-   * iterating are reached (they sort last); a deletion meanwhile can shift one record onto a page
-   * already read.
+   * iterating are reached (they sort last); a record deleted meanwhile from a page already read
+   * shifts the later ones back by one, so one of them is missed.
    */
   iterate(query?: Omit<ListQuery, 'pageNumber'>, options?: CallOptions): AsyncGenerator<Page['records'][number], void>;
   /** The pages `iterate` reads, from `query.pageNumber` (default 0) to the last. */
