@@ -33,6 +33,8 @@ export interface ServeConfig extends DatabaseConfig {
   readonly logFormat?: LogFormat;
   /** Origins allowed to call cross-origin; undefined: CORS off. */
   readonly corsOrigins?: CorsOrigins;
+  /** How many days the audit trail of writes keeps its entries. */
+  readonly auditRetentionDays: number;
 }
 
 export type MetricsExposure = { readonly on: 'off' } | { readonly on: 'api' } | { readonly on: 'port'; readonly port: number };
@@ -56,6 +58,7 @@ export interface ConfigFlags {
   readonly metricsPort?: string;
   readonly logFormat?: string;
   readonly corsOrigin?: string;
+  readonly auditRetentionDays?: string;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +126,7 @@ export function loadServeConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {})
     metrics: metricsExposure(env, flags, port),
     ...(logFormat ? { logFormat: logFormat as LogFormat } : {}),
     corsOrigins: corsSetting(flags.corsOrigin ?? env.GS_CORS_ORIGIN),
+    auditRetentionDays: integerSetting('GS_AUDIT_RETENTION_DAYS (--audit-retention-days)', flags.auditRetentionDays ?? env.GS_AUDIT_RETENTION_DAYS, 90, 1, 36500),
   };
 }
 

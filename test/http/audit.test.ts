@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyBaseLogger } from 'fastify';
+import { loadServeConfig } from '../../src/config.js';
 import { createAuditTrail, recordIdsOf } from '../../src/server/audit.js';
 import { createAuditRepository, type AuditEntry } from '../../src/store/audit-repository.js';
 import { openStore } from '../../src/store/store.js';
@@ -264,6 +265,15 @@ describe('the audit trail itself', () => {
     expect(() => trail.record(entry('2026-06-01T00:00:00.000Z', 1))).not.toThrow();
     await expect(trail.flush()).resolves.toBeUndefined();
     expect(logger.warn).toHaveBeenCalledWith(expect.objectContaining({ entries: 1 }), expect.stringMatching(/could not write audit entries/));
+  });
+
+  it('keeps entries GS_AUDIT_RETENTION_DAYS (--audit-retention-days) days, 90 unless set', () => {
+    expect(loadServeConfig({}).auditRetentionDays).toBe(90);
+    expect(loadServeConfig({ GS_AUDIT_RETENTION_DAYS: '30' }).auditRetentionDays).toBe(30);
+    expect(loadServeConfig({ GS_AUDIT_RETENTION_DAYS: '30' }, { auditRetentionDays: '7' }).auditRetentionDays).toBe(7);
+    for (const bad of ['0', '-1', 'forever', '1.5']) {
+      expect(() => loadServeConfig({ GS_AUDIT_RETENTION_DAYS: bad }), bad).toThrow(/^GS_AUDIT_RETENTION_DAYS \(--audit-retention-days\) must be an integer from 1 to 36500/);
+    }
   });
 
   it('takes record ids from the path and from the answer', () => {

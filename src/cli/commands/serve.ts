@@ -22,6 +22,7 @@ export function registerServeCommand(program: Command): void {
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL; default info)')
     .option('--log-format <format>', 'json|pretty (env LOG_FORMAT; default pretty on a terminal, else json)')
     .option('--cors-origin <origins>', 'let browsers on these origins call the API: a comma list, or * (env GS_CORS_ORIGIN; default off)')
+    .option('--audit-retention-days <days>', 'days the audit trail of writes keeps its entries (env GS_AUDIT_RETENTION_DAYS; default 90)')
     .option('--metrics', 'serve Prometheus metrics at GET /metrics on the API port, to any access key (env GS_METRICS=1)')
     .option('--metrics-port <port>', 'serve GET /metrics without a key on this port instead, e.g. for a scraper on a private network (env GS_METRICS_PORT)')
     .option('--pool-size <n>', 'PostgreSQL connection pool size (env DB_POOL_SIZE; default 10)')
@@ -78,6 +79,7 @@ async function serve(flags: ConfigFlags): Promise<void> {
     nxtDateFormat: config.nxtDateFormat,
     picklistValues: config.picklistValues,
     corsOrigins: config.corsOrigins,
+    audit: { retentionDays: config.auditRetentionDays },
     ...(metrics ? { metrics: { metrics, route: config.metrics.on === 'api' } } : {}),
   });
   const address = await app.listen({ host: config.host, port: config.port });
