@@ -4,7 +4,7 @@
 // in about half the time. The rest of dist/ stays as tsc wrote it (the library's modules).
 //
 // Left outside the bundle: better-sqlite3 (a native addon), pg (loaded only for PostgreSQL) and
-// yaml (loaded only to read schema files).
+// yaml (loaded only to read schema files), ioredis (loaded only when rate limits count in Redis).
 import { renameSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -20,7 +20,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  external: ['better-sqlite3', 'pg', 'yaml'],
+  external: ['better-sqlite3', 'pg', 'yaml', 'ioredis'],
   // Bundled CommonJS modules (Fastify, Ajv, pino) call require() for Node's own modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -5,6 +5,8 @@
 import { parseCorsOrigins, type CorsOrigins } from './server/cors-origins.js';
 import type { DateFormat, PicklistValues } from './domain/nxt/present.js';
 import type { SqliteSynchronous } from './store/sqlite.js';
+import { parseRateLimit, type RateLimitPolicy } from './domain/rate-limits.js';
+import { DEFAULT_LIMITS, type ServerLimits } from './server/limits.js';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/gainsight.db';
 
@@ -33,6 +35,12 @@ export interface ServeConfig extends DatabaseConfig {
   readonly logFormat?: LogFormat;
   /** Origins allowed to call cross-origin; undefined: CORS off. */
   readonly corsOrigins?: CorsOrigins;
+  /** Sizes, timeouts and the bound on heavy requests. */
+  readonly limits: ServerLimits;
+  /** Calls allowed per access key; undefined: no limit (the default). */
+  readonly rateLimit?: RateLimitPolicy;
+  /** Where the rate-limit counters live when set; else in the database. */
+  readonly redisUrl?: string;
   /** How many days the audit trail of writes keeps its entries. */
   readonly auditRetentionDays: number;
 }
@@ -58,6 +66,15 @@ export interface ConfigFlags {
   readonly metricsPort?: string;
   readonly logFormat?: string;
   readonly corsOrigin?: string;
+  readonly rateLimit?: string;
+  readonly redisUrl?: string;
+  readonly maxHeaderSize?: string;
+  readonly maxUrlLength?: string;
+  readonly requestTimeout?: string;
+  readonly headersTimeout?: string;
+  readonly keepAliveTimeout?: string;
+  readonly connectionTimeout?: string;
+  readonly maxHeavyRequests?: string;
   readonly auditRetentionDays?: string;
 }
 
@@ -126,6 +143,8 @@ export function loadServeConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {})
     metrics: metricsExposure(env, flags, port),
     ...(logFormat ? { logFormat: logFormat as LogFormat } : {}),
     corsOrigins: corsSetting(flags.corsOrigin ?? env.GS_CORS_ORIGIN),
+    limits: limitSettings(env, flags),
+    ...rateLimitSettings(env, flags),
     auditRetentionDays: integerSetting('GS_AUDIT_RETENTION_DAYS (--audit-retention-days)', flags.auditRetentionDays ?? env.GS_AUDIT_RETENTION_DAYS, 90, 1, 36500),
   };
 }
@@ -156,4 +175,41 @@ function metricsExposure(env: NodeJS.ProcessEnv, flags: ConfigFlags, apiPort: nu
   if (TRUE_WORDS.includes(enabled)) return { on: 'api' };
   if (FALSE_WORDS.includes(enabled)) return { on: 'off' };
   throw new ConfigError(`GS_METRICS must be 1 or 0 (true or false), got ${JSON.stringify(env.GS_METRICS)}`);
+}
+
+function rateLimitSettings(env: NodeJS.ProcessEnv, flags: ConfigFlags): Pick<ServeConfig, 'rateLimit' | 'redisUrl'> {
+  let rateLimit: RateLimitPolicy | undefined;
+  try {
+    rateLimit = parseRateLimit(flags.rateLimit ?? env.GS_RATE_LIMIT ?? 'off');
+  } catch (error) {
+    throw new ConfigError(`GS_RATE_LIMIT (--rate-limit): ${(error as Error).message}`);
+  }
+  const redisUrl = flags.redisUrl ?? (env.REDIS_URL || undefined);
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^/]/.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL (--redis-url) must be a redis:// or rediss:// URL, got ${JSON.stringify(redisUrl)}`);
+  }
+  return { ...(rateLimit ? { rateLimit } : {}), ...(redisUrl ? { redisUrl } : {}) };
+}
+
+/** Each limit: its environment variable, flag, default and accepted range (see limits.ts). */
+function limitSettings(env: NodeJS.ProcessEnv, flags: ConfigFlags): ServerLimits {
+  const setting = (envName: string, flag: keyof ConfigFlags, fallback: number, min: number, max: number) =>
+    integerSetting(`${envName} (--${flag.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())})`, (flags[flag] as string | undefined) ?? env[envName], fallback, min, max);
+  const limits: ServerLimits = {
+    ...DEFAULT_LIMITS,
+    maxHeaderSize: setting('GS_MAX_HEADER_SIZE', 'maxHeaderSize', DEFAULT_LIMITS.maxHeaderSize, 1024, 1024 * 1024),
+    maxUrlLength: setting('GS_MAX_URL_LENGTH', 'maxUrlLength', DEFAULT_LIMITS.maxUrlLength, 256, 1024 * 1024),
+    requestTimeoutMs: setting('GS_REQUEST_TIMEOUT_MS', 'requestTimeout', DEFAULT_LIMITS.requestTimeoutMs, 0, 3_600_000),
+    headersTimeoutMs: setting('GS_HEADERS_TIMEOUT_MS', 'headersTimeout', DEFAULT_LIMITS.headersTimeoutMs, 100, 3_600_000),
+    keepAliveTimeoutMs: setting('GS_KEEP_ALIVE_TIMEOUT_MS', 'keepAliveTimeout', DEFAULT_LIMITS.keepAliveTimeoutMs, 100, 3_600_000),
+    connectionTimeoutMs: setting('GS_CONNECTION_TIMEOUT_MS', 'connectionTimeout', DEFAULT_LIMITS.connectionTimeoutMs, 0, 3_600_000),
+    maxHeavyRequests: setting('GS_MAX_HEAVY_REQUESTS', 'maxHeavyRequests', DEFAULT_LIMITS.maxHeavyRequests, 1, 100_000),
+  };
+  // Node refuses a headers timeout longer than the request timeout (the headers are part of it).
+  if (limits.requestTimeoutMs > 0 && limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError(
+      `GS_HEADERS_TIMEOUT_MS (--headers-timeout) must not exceed GS_REQUEST_TIMEOUT_MS (--request-timeout): ${limits.headersTimeoutMs} > ${limits.requestTimeoutMs}`,
+    );
+  }
+  return limits;
 }

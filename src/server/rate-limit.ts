@@ -11,6 +11,8 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../domain/errors.js';
 import { exceededWindow, secondsUntilReset, windowAt, type RateCounter, type RateLimitPolicy } from '../domain/rate-limits.js';
+import { createDatabaseRateCounter } from '../store/rate-limit-database.js';
+import type { Store } from '../store/store.js';
 
 export interface RateLimitOptions {
   readonly policy: RateLimitPolicy;
@@ -35,4 +37,29 @@ export function registerRateLimit(app: FastifyInstance, options: RateLimitOption
     if (exceeded) throw errors.rateLimited(secondsUntilReset(at, exceeded.seconds));
   });
   app.addHook('onClose', async () => counter.close());
+}
+
+/**
+ * The counters of a server: in Redis when `redisUrl` is given (connected and checked now), else
+ * in the store's database. `onError`: failures that do not fail a call (sweeps of old counters,
+ * a Redis that stopped answering).
+ */
+export async function openRateCounter(store: Store, redisUrl: string | undefined, onError: (error: unknown) => void): Promise<RateCounter> {
+  const report = atMostEvery(ERROR_REPORT_INTERVAL_MS, onError);
+  if (!redisUrl) return createDatabaseRateCounter(store.database, { onBackgroundError: report });
+  // Loaded only here: a server without Redis never loads its client.
+  const { openRedisRateCounter } = await import('../store/rate-limit-redis.js');
+  return openRedisRateCounter(redisUrl, { onError: report });
+}
+
+/** While Redis is down every call fails to count: one report per interval, not one per call. */
+const ERROR_REPORT_INTERVAL_MS = 10_000;
+
+function atMostEvery(intervalMs: number, report: (error: unknown) => void): (error: unknown) => void {
+  let last = -Infinity;
+  return (error) => {
+    if (Date.now() - last < intervalMs) return;
+    last = Date.now();
+    report(error);
+  };
 }

@@ -3,6 +3,7 @@ import { loadServeConfig, type ConfigFlags } from '../../config.js';
 import { createAccessKeyService } from '../../domain/access-keys.js';
 import { loadDemoData } from '../../seed/demo.js';
 import { buildApp } from '../../server/app.js';
+import { openRateCounter } from '../../server/rate-limit.js';
 import { createMetrics, serveMetrics, type MetricsListener } from '../../server/metrics.js';
 import { chooseLogFormat, createLogger } from '../logger.js';
 import { redactUrl } from '../../store/database-url.js';
@@ -31,6 +32,15 @@ export function registerServeCommand(program: Command): void {
     .option('--nxt-date-format <format>', 'iso|epoch: how the NXT surface writes dates (env GS_NXT_DATE_FORMAT; default iso)')
     .option('--picklist-values <mode>', 'label|gsid: how the NXT surface reads picklist values (env GS_PICKLIST_VALUES; default label)')
     .option('--schema <file>', 'schema file with custom objects and fields (env GS_SCHEMA)')
+    .option('--rate-limit <limits>', 'calls per access key: off, gainsight (100/min,50000/day), or e.g. 600/min,100000/day (env GS_RATE_LIMIT; default off)')
+    .option('--redis-url <url>', 'count rate limits in this Redis instead of the database (env REDIS_URL)')
+    .option('--max-header-size <bytes>', 'request line and headers at most (env GS_MAX_HEADER_SIZE; default 16384)')
+    .option('--max-url-length <chars>', 'request URL at most (env GS_MAX_URL_LENGTH; default 8192)')
+    .option('--request-timeout <ms>', 'time to receive a whole request, 0 = none (env GS_REQUEST_TIMEOUT_MS; default 60000)')
+    .option('--headers-timeout <ms>', 'time to receive the request headers (env GS_HEADERS_TIMEOUT_MS; default 20000)')
+    .option('--keep-alive-timeout <ms>', 'idle kept-alive connections close after (env GS_KEEP_ALIVE_TIMEOUT_MS; default 72000)')
+    .option('--connection-timeout <ms>', 'silent connections close after, 0 = never (env GS_CONNECTION_TIMEOUT_MS; default 120000)')
+    .option('--max-heavy-requests <n>', 'reports and NXT queries running at once; more get 503 (env GS_MAX_HEAVY_REQUESTS; default 2 x CPU cores)')
     .option('--demo', 'load the demo data set (50 companies, 200 people) into an empty database', false)
     .action((flags: ConfigFlags) => serve(flags));
 }
@@ -72,7 +82,13 @@ async function serve(flags: ConfigFlags): Promise<void> {
     logger.warn('no active access keys: every request will get 401. Create one: gainsight-api keys create --name NAME');
   }
 
+  const rateLimit = config.rateLimit && {
+    policy: config.rateLimit,
+    counter: await openRateCounter(store, config.redisUrl, (error) => logger.warn({ err: error }, 'rate limit counters: a call was not counted')),
+  };
   const app = await buildApp({
+    limits: config.limits,
+    ...(rateLimit ? { rateLimit } : {}),
     store,
     accessKeys,
     logger,
