@@ -5,6 +5,7 @@
 import { parseCorsOrigins, type CorsOrigins } from './server/cors-origins.js';
 import type { DateFormat, PicklistValues } from './domain/nxt/present.js';
 import type { SqliteSynchronous } from './store/sqlite.js';
+import { DEFAULT_JOURNAL_OPTIONS, type JournalOptions } from './domain/sandbox/journal.js';
 import { parseRateLimit, type RateLimitPolicy } from './domain/rate-limits.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './server/limits.js';
 
@@ -35,14 +36,16 @@ export interface ServeConfig extends DatabaseConfig {
   readonly logFormat?: LogFormat;
   /** Origins allowed to call cross-origin; undefined: CORS off. */
   readonly corsOrigins?: CorsOrigins;
+  /** The sandbox controls (--sandbox): their journal's bounds; undefined: no sandbox (the default). */
+  readonly sandbox?: { readonly journal: JournalOptions };
+  /** How many days the audit trail of writes keeps its entries. */
+  readonly auditRetentionDays: number;
   /** Sizes, timeouts and the bound on heavy requests. */
   readonly limits: ServerLimits;
   /** Calls allowed per access key; undefined: no limit (the default). */
   readonly rateLimit?: RateLimitPolicy;
   /** Where the rate-limit counters live when set; else in the database. */
   readonly redisUrl?: string;
-  /** How many days the audit trail of writes keeps its entries. */
-  readonly auditRetentionDays: number;
 }
 
 export type MetricsExposure = { readonly on: 'off' } | { readonly on: 'api' } | { readonly on: 'port'; readonly port: number };
@@ -66,6 +69,11 @@ export interface ConfigFlags {
   readonly metricsPort?: string;
   readonly logFormat?: string;
   readonly corsOrigin?: string;
+  readonly sandbox?: boolean;
+  readonly sandboxJournalMax?: string;
+  readonly sandboxJournalMaxAge?: string;
+  readonly sandboxJournalBodyLimit?: string;
+  readonly auditRetentionDays?: string;
   readonly rateLimit?: string;
   readonly redisUrl?: string;
   readonly maxHeaderSize?: string;
@@ -75,7 +83,6 @@ export interface ConfigFlags {
   readonly keepAliveTimeout?: string;
   readonly connectionTimeout?: string;
   readonly maxHeavyRequests?: string;
-  readonly auditRetentionDays?: string;
 }
 
 export class ConfigError extends Error {
@@ -143,9 +150,10 @@ export function loadServeConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {})
     metrics: metricsExposure(env, flags, port),
     ...(logFormat ? { logFormat: logFormat as LogFormat } : {}),
     corsOrigins: corsSetting(flags.corsOrigin ?? env.GS_CORS_ORIGIN),
+    ...sandboxSettings(env, flags),
+    auditRetentionDays: integerSetting('GS_AUDIT_RETENTION_DAYS (--audit-retention-days)', flags.auditRetentionDays ?? env.GS_AUDIT_RETENTION_DAYS, 90, 1, 36500),
     limits: limitSettings(env, flags),
     ...rateLimitSettings(env, flags),
-    auditRetentionDays: integerSetting('GS_AUDIT_RETENTION_DAYS (--audit-retention-days)', flags.auditRetentionDays ?? env.GS_AUDIT_RETENTION_DAYS, 90, 1, 36500),
   };
 }
 
@@ -212,4 +220,28 @@ function limitSettings(env: NodeJS.ProcessEnv, flags: ConfigFlags): ServerLimits
     );
   }
   return limits;
+}
+
+/**
+ * `--sandbox` (GS_SANDBOX=1) turns the sandbox controls on; the journal flags set its bounds and
+ * mean nothing without it.
+ */
+function sandboxSettings(env: NodeJS.ProcessEnv, flags: ConfigFlags): { sandbox?: { journal: JournalOptions } } {
+  const enabled = (env.GS_SANDBOX ?? '').toLowerCase();
+  if (!TRUE_WORDS.includes(enabled) && !FALSE_WORDS.includes(enabled)) {
+    throw new ConfigError(`GS_SANDBOX must be 1 or 0 (true or false), got ${JSON.stringify(env.GS_SANDBOX)}`);
+  }
+  if (!flags.sandbox && !TRUE_WORDS.includes(enabled)) return {};
+  const defaults = DEFAULT_JOURNAL_OPTIONS;
+  return {
+    sandbox: {
+      journal: {
+        maxRecords: integerSetting('GS_SANDBOX_JOURNAL_MAX (--sandbox-journal-max)', flags.sandboxJournalMax ?? env.GS_SANDBOX_JOURNAL_MAX, defaults.maxRecords, 1, 10_000_000),
+        maxAgeMs:
+          1000 *
+          integerSetting('GS_SANDBOX_JOURNAL_MAX_AGE (--sandbox-journal-max-age)', flags.sandboxJournalMaxAge ?? env.GS_SANDBOX_JOURNAL_MAX_AGE, defaults.maxAgeMs / 1000, 1, 365 * 86_400),
+        bodyLimit: integerSetting('GS_SANDBOX_JOURNAL_BODY_LIMIT (--sandbox-journal-body-limit)', flags.sandboxJournalBodyLimit ?? env.GS_SANDBOX_JOURNAL_BODY_LIMIT, defaults.bodyLimit, 0, 1_048_576),
+      },
+    },
+  };
 }

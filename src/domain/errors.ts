@@ -226,6 +226,8 @@ export const errors = {
     new ApiError(414, ErrorCodes.uriTooLong, `Request URL is ${length} characters long; at most ${limit} are accepted`),
   headersTooLarge: (limit: number) =>
     new ApiError(431, ErrorCodes.headersTooLarge, `Request line and headers are larger than the limit of ${limit} bytes`),
+  /** A sandbox snapshot or fault rule that does not exist (`what`: "snapshot", "fault rule"). */
+  sandboxNotFound: (what: string, name: string) => new ApiError(404, ErrorCodes.notFound, `No ${what} named ${describeValue(name)}`),
   /** A 500 as real Gainsight words it (the sandbox's injected 500). */
   gainsightInternal: () => new ApiError(500, ErrorCodes.gainsightInternal, 'Internal server error'),
   /** A failure a sandbox fault rule injected, for statuses Gainsight has no particular body for. */

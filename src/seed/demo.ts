@@ -17,7 +17,11 @@ export async function loadDemoData(store: Store, today: Date = new Date()): Prom
   if (companies > 0 || people > 0) return undefined;
   // Several nodes started with --demo at once: exactly one loads it.
   if (!(await store.claimOnce('demo_data_loaded'))) return undefined;
-  const baseDate = today.toISOString().slice(0, 10);
+  return writeDemoData(store, today.toISOString().slice(0, 10));
+}
+
+/** Writes the demo data whatever the database holds (the sandbox's reset empties it first). */
+export async function writeDemoData(store: Store, baseDate: string): Promise<SeedResult & StandardDemoResult> {
   const seeded = await seedDatabase(store, {
     companies: DEMO_COMPANIES,
     people: DEMO_PEOPLE,

@@ -37,7 +37,7 @@ import { registerMetrics, type MetricsRegistration } from './metrics.js';
 import { routeTemplate } from './request-route.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { trackRoutes } from './route-inventory.js';
-import { registerRoutes } from './route-spec.js';
+import { registerRoutes, type RouteSpec } from './route-spec.js';
 import { registerSecurityHeaders, type CorsOrigins } from './security-headers.js';
 import { registerAudit, type AuditOptions } from './audit.js';
 import { checkSeedConformance } from './seed-conformance.js';
@@ -164,7 +164,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAuthentication(app, accessKeys);
   if (options.rateLimit) registerRateLimit(app, options.rateLimit);
   // After authentication: fault rules match on the key's name. `routes` is read at request time.
-  const sandboxRoutes = options.sandbox ? createSandbox(app, { store, accessKeys, options: options.sandbox, routes: () => routes }) : [];
+  const sandboxRoutes: RouteSpec[] = options.sandbox ? createSandbox(app, { store, accessKeys, options: options.sandbox, routes: () => routes }) : [];
   app.setNotFoundHandler({}, async (request) => {
     throw errors.routeNotFound(request.method, request.url.split('?')[0]!);
   });

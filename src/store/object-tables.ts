@@ -38,6 +38,9 @@ export const INTERNAL_TABLES = [
   'record_count',
   'schema_migration',
   'schema_migration_lock',
+  'sandbox_request',
+  'sandbox_fault',
+  'sandbox_snapshot',
 ] as const;
 
 export function columnType(field: Pick<FieldDescription, 'type'>, types: ColumnTypes): string {

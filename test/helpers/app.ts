@@ -3,6 +3,7 @@
  * every response against the specs (see spec-validator.ts).
  */
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { SandboxOptions } from '../../src/api/sandbox/index.js';
 import { createAccessKeyService, type AccessKeyService } from '../../src/domain/access-keys.js';
 import type { PicklistValues } from '../../src/domain/nxt/present.js';
 import { loadTenantSchema } from '../../src/schema/files.js';
@@ -47,6 +48,8 @@ export interface TestAppOptions {
   readonly picklistValues?: PicklistValues;
   /** Idempotency-Key's clock and lifetime. */
   readonly idempotency?: IdempotencyOptions;
+  /** As --sandbox (the sandbox controls under /v1/_sandbox/). */
+  readonly sandbox?: SandboxOptions;
 }
 
 export async function createTestApp(backend: Backend, options: TestAppOptions = {}): Promise<TestApp> {
@@ -55,7 +58,7 @@ export async function createTestApp(backend: Backend, options: TestAppOptions = 
   const store = await openStore({ url: databaseUrl, sqliteSynchronous: 'normal', poolSize: 10, schema });
   await store.migrate();
   const accessKeys = createAccessKeyService(store.keys, { bootstrapKey: BOOTSTRAP_KEY, cacheTtlMs: options.cacheTtlMs });
-  const app = await buildApp({ store, accessKeys, picklistValues: options.picklistValues, idempotency: options.idempotency });
+  const app = await buildApp({ store, accessKeys, picklistValues: options.picklistValues, idempotency: options.idempotency, sandbox: options.sandbox });
   const openapi = await app.inject({ method: 'GET', url: '/openapi.json' });
   const checker = new ResponseChecker(openapi.json());
 

@@ -42,6 +42,10 @@ export function registerServeCommand(program: Command): void {
     .option('--connection-timeout <ms>', 'silent connections close after, 0 = never (env GS_CONNECTION_TIMEOUT_MS; default 120000)')
     .option('--max-heavy-requests <n>', 'reports and NXT queries running at once; more get 503 (env GS_MAX_HEAVY_REQUESTS; default 2 x CPU cores)')
     .option('--demo', 'load the demo data set (50 companies, 200 people) into an empty database', false)
+    .option('--sandbox', 'serve the sandbox controls under /v1/_sandbox/ to admin keys: request journal, resets, snapshots, faults (env GS_SANDBOX=1; never in production)')
+    .option('--sandbox-journal-max <n>', 'requests the sandbox journal keeps (env GS_SANDBOX_JOURNAL_MAX; default 10000)')
+    .option('--sandbox-journal-max-age <seconds>', 'how long the sandbox journal keeps a request (env GS_SANDBOX_JOURNAL_MAX_AGE; default 86400)')
+    .option('--sandbox-journal-body-limit <chars>', 'request and response bodies are journaled up to this size (env GS_SANDBOX_JOURNAL_BODY_LIMIT; default 8192)')
     .action((flags: ConfigFlags) => serve(flags));
 }
 
@@ -97,9 +101,11 @@ async function serve(flags: ConfigFlags): Promise<void> {
     corsOrigins: config.corsOrigins,
     audit: { retentionDays: config.auditRetentionDays },
     ...(metrics ? { metrics: { metrics, route: config.metrics.on === 'api' } } : {}),
+    ...(config.sandbox ? { sandbox: config.sandbox } : {}),
   });
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, database: dbForLog }, 'gainsight-api listening');
+  if (config.sandbox) logger.warn('--sandbox: admin keys can read the request journal, reset the records and inject faults under /v1/_sandbox/');
   let metricsListener: MetricsListener | undefined;
   if (metrics && config.metrics.on === 'port') {
     metricsListener = await serveMetrics(metrics, config.host, config.metrics.port);

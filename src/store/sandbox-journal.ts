@@ -1,0 +1,135 @@
+/**
+ * The request journal at rest (table `sandbox_request`, migration 0007). Records arrive in batches
+ * from each node's recorder (api/sandbox/journal-recorder.ts), never one per request.
+ */
+import { sql } from 'kysely';
+import type { JournalStore } from '../domain/sandbox/ports.js';
+import { likePatternOf, pathFilter, type JournalRecord, type NewJournalRecord } from '../domain/sandbox/journal.js';
+import { classifyAll, type Database } from './database.js';
+
+type Row = {
+  seq: unknown;
+  at: string | Date;
+  node: string;
+  request_id: string;
+  method: string;
+  path: string;
+  query: string;
+  headers: string;
+  key_name: string | null;
+  status: unknown;
+  duration_ms: unknown;
+  request_body: string | null;
+  request_body_truncated: unknown;
+  response_body: string | null;
+  response_body_truncated: unknown;
+  fault_id: string | null;
+};
+
+function fromRow(row: Row): JournalRecord {
+  return {
+    id: Number(row.seq),
+    at: new Date(row.at).toISOString(),
+    node: row.node,
+    requestId: row.request_id,
+    method: row.method,
+    path: row.path,
+    query: JSON.parse(row.query) as JournalRecord['query'],
+    headers: JSON.parse(row.headers) as JournalRecord['headers'],
+    keyName: row.key_name,
+    status: Number(row.status),
+    durationMs: Number(row.duration_ms),
+    requestBody: row.request_body,
+    requestBodyTruncated: Number(row.request_body_truncated) === 1,
+    responseBody: row.response_body,
+    responseBodyTruncated: Number(row.response_body_truncated) === 1,
+    faultId: row.fault_id,
+  };
+}
+
+function toRow(record: NewJournalRecord): Omit<Row, 'seq'> {
+  return {
+    at: record.at,
+    node: record.node,
+    request_id: record.requestId,
+    method: record.method,
+    path: record.path,
+    query: JSON.stringify(record.query),
+    headers: JSON.stringify(record.headers),
+    key_name: record.keyName,
+    status: record.status,
+    duration_ms: record.durationMs,
+    request_body: record.requestBody,
+    request_body_truncated: record.requestBodyTruncated ? 1 : 0,
+    response_body: record.responseBody,
+    response_body_truncated: record.responseBodyTruncated ? 1 : 0,
+    fault_id: record.faultId,
+  };
+}
+
+/** Rows per INSERT: 16 columns each stays far below SQLite's limit of bound parameters. */
+const ROWS_PER_INSERT = 500;
+/** Rows read per round while a path glob filters in JavaScript. */
+const SCAN_BATCH = 1000;
+
+export function createJournalStore(database: Database): JournalStore {
+  const { db } = database;
+  const store: JournalStore = {
+    async append(records) {
+      for (let start = 0; start < records.length; start += ROWS_PER_INSERT) {
+        await db.insertInto('sandbox_request').values(records.slice(start, start + ROWS_PER_INSERT).map(toRow)).execute();
+      }
+    },
+
+    async list(filter) {
+      const ascending = filter.after !== undefined;
+      const matchesPath = pathFilter(filter.path);
+      const found: JournalRecord[] = [];
+      // The database narrows by everything but the glob's exact rule (a LIKE holds more), then the
+      // glob decides; the scan goes on in id order until the limit is met or the journal ends.
+      let cursor: number | undefined = filter.after;
+      for (;;) {
+        let query = db.selectFrom('sandbox_request').selectAll();
+        if (filter.method !== undefined) query = query.where('method', '=', filter.method);
+        if (filter.status !== undefined) query = query.where('status', '>=', filter.status.from).where('status', '<=', filter.status.to);
+        if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId);
+        if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
+        if (filter.path !== undefined) query = query.where(sql<boolean>`path like ${likePatternOf(filter.path)} escape '\\'`);
+        if (cursor !== undefined) query = query.where('seq', ascending ? '>' : '<', cursor);
+        const batch = Math.max(filter.limit, filter.path === undefined ? filter.limit : SCAN_BATCH);
+        const rows = (await query.orderBy('seq', ascending ? 'asc' : 'desc').limit(batch).execute()) as Row[];
+        for (const row of rows) {
+          if (found.length < filter.limit && matchesPath(row.path)) found.push(fromRow(row));
+        }
+        if (found.length >= filter.limit || rows.length < batch) return found;
+        cursor = Number(rows.at(-1)!.seq);
+      }
+    },
+
+    async clear() {
+      const result = await db.deleteFrom('sandbox_request').executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
+    async prune(maxRecords, olderThan) {
+      const byAge = await db.deleteFrom('sandbox_request').where('at', '<', olderThan).executeTakeFirst();
+      // The oldest id still kept; everything below it goes.
+      const boundary = (await db
+        .selectFrom('sandbox_request')
+        .select('seq')
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .offset(maxRecords - 1)
+        .executeTakeFirst()) as { seq: unknown } | undefined;
+      if (!boundary) return Number(byAge.numDeletedRows);
+      const byCount = await db.deleteFrom('sandbox_request').where('seq', '<', Number(boundary.seq)).executeTakeFirst();
+      return Number(byAge.numDeletedRows) + Number(byCount.numDeletedRows);
+    },
+
+    async count() {
+      const row = await db.selectFrom('sandbox_request').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+  return classifyAll(database, store);
+}
