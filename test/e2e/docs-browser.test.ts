@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import fastifyHelmet from '@fastify/helmet';
+import { fastifyHelmet } from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -38,7 +38,7 @@ const COMPANY = 'Docs Browser Check Co';
 /** helmet's default policy, as @fastify/helmet sends it when registered with no options. */
 function helmetDefaultPolicy(): string {
   return Object.entries(fastifyHelmet.contentSecurityPolicy.getDefaultDirectives())
-    .map(([directive, values]) => [directive, ...values].join(' '))
+    .map(([directive, values]) => [directive, ...Array.from(values, String)].join(' '))
     .join('; ');
 }
 
@@ -93,10 +93,10 @@ describe.skipIf(!haveChromium)('GET /docs in headless Chromium', () => {
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
     });
     // Injected by the browser's tooling, so the policy does not apply to it.
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => {
-        console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
-      });
+    await page.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (event) => {
+        console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + event.blockedURI);
+      });`,
     });
     // The server's own policy when it has one; helmet's defaults otherwise, which are what the
     // page must work under.
