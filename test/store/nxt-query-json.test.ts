@@ -47,7 +47,7 @@ describeEachBackend('NXT query rows as JSON written by the database', (backend: 
         Gsid: `ODD${String(i).padStart(33, '0')}`,
         Name: `odd ${i}`,
         Industry: name,
-        ARR: ODD_NUMBERS[i % ODD_NUMBERS.length],
+        ARR: ODD_NUMBERS[i % ODD_NUMBERS.length]!,
         CreatedDate: now,
         ModifiedDate: now,
       });
