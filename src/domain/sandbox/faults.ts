@@ -111,11 +111,11 @@ const invalid = (field: string, problem: string, value?: unknown) =>
 export async function normalizeRule(input: FaultRuleInput, context: RuleContext): Promise<Omit<FaultRule, 'id' | 'createdAt' | 'matched' | 'hits' | 'expired'>> {
   const { effect } = input;
   const match = { ...(input.match ?? {}) };
+  if (effect.body !== undefined && effect.status === undefined) throw invalid('effect.body', 'a body needs effect.status to be answered with');
   if (effect.status === undefined && !effect.drop && !effect.delayMs) {
     throw invalid('effect', 'give a status, a delayMs above 0, or drop: true');
   }
   if (effect.drop && effect.status !== undefined) throw invalid('effect.drop', 'a dropped connection answers no status; remove effect.status or effect.drop');
-  if (effect.body !== undefined && effect.status === undefined) throw invalid('effect.body', 'a body needs effect.status to be answered with');
 
   if (match.object !== undefined) {
     const object = context.registry.find(match.object);
