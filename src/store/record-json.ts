@@ -22,6 +22,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { FieldDescription, FieldType } from '../domain/object-model.js';
 import type { DialectName } from './database.js';
+import { quoteIdentifier } from './sql-identifier.js';
 
 /** The SQLite function that writes a number as JavaScript does (registered by sqlite.ts). */
 export const JSON_NUMBER_FUNCTION = 'gs_json_number';
@@ -120,8 +121,4 @@ function joinedSql(pieces: readonly RawBuilder<unknown>[]): RawBuilder<unknown> 
     chunks.push(sql`nullif(${joinedSql(pieces.slice(start, start + PIECES_PER_CALL))}, '')`);
   }
   return sql`coalesce(${joinedSql(chunks)}, '')`;
-}
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
