@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fastifyHelmet } from '@fastify/helmet';
+import helmet from 'helmet';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -35,9 +35,9 @@ const BOOTSTRAP_KEY = 'docs-browser-bootstrap-0123456789abcdef';
 const KEY_NAME = 'docs-browser-reader';
 const COMPANY = 'Docs Browser Check Co';
 
-/** helmet's default policy, as @fastify/helmet sends it when registered with no options. */
+/** helmet's default policy, as helmet sends it when used with no options. */
 function helmetDefaultPolicy(): string {
-  return Object.entries(fastifyHelmet.contentSecurityPolicy.getDefaultDirectives())
+  return Object.entries(helmet.contentSecurityPolicy.getDefaultDirectives())
     .map(([directive, values]) => [directive, ...Array.from(values, String)].join(' '))
     .join('; ');
 }
