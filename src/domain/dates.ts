@@ -16,10 +16,22 @@ export function isCalendarDate(value: string): boolean {
   return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-/** An ISO 8601 date-time with a time zone, in years 0001 to 9999. */
+/** Epoch milliseconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the instants every backend stores. */
+export const MIN_EPOCH_MS = -62_135_596_800_000;
+export const MAX_EPOCH_MS = 253_402_300_799_999;
+
+/**
+ * An ISO 8601 date-time with a time zone: a day that exists, a time of day that exists (no 24:00,
+ * no leap second: JavaScript reads T24:00 as the next midnight, PostgreSQL too, SQLite keeps the
+ * text), at most nanoseconds, and an instant in years 0001 to 9999 UTC (`0001-01-01T00:00+01:00`
+ * is in year 0, which PostgreSQL stores as BC and SQLite as text no longer in order).
+ */
 export function isDateTime(value: string): boolean {
-  const match = /^(\d{4}-\d\d-\d\d)T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.exec(value);
-  return match !== null && isCalendarDate(match[1]!) && !Number.isNaN(Date.parse(value));
+  const match = /^(\d{4}-\d\d-\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:\d\d)$/i.exec(value);
+  if (!match || !isCalendarDate(match[1]!)) return false;
+  if (Number(match[2]) > 23 || Number(match[3]) > 59 || Number(match[4] ?? 0) > 59) return false;
+  const instant = Date.parse(value);
+  return instant >= MIN_EPOCH_MS && instant <= MAX_EPOCH_MS;
 }
 
 /** `YYYY-MM-DD` plus a number of days (negative to go back), in UTC. */

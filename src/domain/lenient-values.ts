@@ -4,7 +4,7 @@
  * language prints. Each parser answers the canonical value, or undefined when the input is not
  * one. The seed surface and the reports stay strict and never call these.
  */
-import { isCalendarDate, isDateTime } from './dates.js';
+import { isCalendarDate, isDateTime, MAX_EPOCH_MS, MIN_EPOCH_MS } from './dates.js';
 
 const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
@@ -26,10 +26,6 @@ export function parseLenientBoolean(value: unknown): boolean | undefined {
 
 const DATE_TIME =
   /^(\d{4}-\d\d-\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(\.\d{1,9})?)?)?\s*(Z|[+-]\d\d:?\d\d)?$/i;
-
-/** Epoch milliseconds of 0001-01-01 and 9999-12-31T23:59:59.999Z: what every backend stores. */
-const MIN_EPOCH_MS = -62_135_596_800_000;
-const MAX_EPOCH_MS = 253_402_300_799_999;
 
 /**
  * A date-time as ISO 8601 UTC with milliseconds, from: ISO with an offset
