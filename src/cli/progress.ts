@@ -113,7 +113,9 @@ function lineProgress(options: ProgressOptions, stream: ProgressStream): Progres
       count = done;
       fraction = doneFraction;
       const at = now();
-      if (at - lastLine >= interval) {
+      // All done: the last line, from finish(), follows.
+      const complete = options.total !== undefined ? done >= options.total : doneFraction === 1;
+      if (at - lastLine >= interval && !complete) {
         lastLine = at;
         write(at, false);
       }

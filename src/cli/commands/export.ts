@@ -6,8 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
-import { cellText, fileColumns, formatOfFileName, RECORD_FILE_FORMATS, type RecordFileFormat } from '../../domain/record-files.js';
+import { cellText, csvLine, fileColumns, formatOfFileName, RECORD_FILE_FORMATS, type RecordFileFormat } from '../../domain/record-files.js';
 import type { ObjectDescription } from '../../domain/object-model.js';
 import type { Store } from '../../store/store.js';
 import { recordJsonPages } from '../../store/record-export.js';
@@ -56,11 +55,6 @@ async function writeText(out: Writable, watch: { error?: Error }, text: string):
   });
 }
 
-function csvText(rows: readonly (string | undefined)[][]): string {
-  // A quoted empty cell is the empty string; an empty cell is no value (see record-files.ts).
-  return stringify(rows as unknown[][], { quoted_match: /^$/, eof: true, record_delimiter: '\n' });
-}
-
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
@@ -91,16 +85,17 @@ export function registerExportCommand(program: Command): void {
         const columns = fileColumns(object).map((field) => field.name);
         let count = 0;
         try {
-          if (format === 'csv') await writeText(out, watch, csvText([columns]));
+          if (format === 'csv') await writeText(out, watch, csvLine(columns));
           for await (const page of recordJsonPages(store.database, object)) {
             if (format === 'jsonl') {
               await writeText(out, watch, `${page.join('\n')}\n`);
             } else {
-              const rows = page.map((json) => {
+              let text = '';
+              for (const json of page) {
                 const record = JSON.parse(json) as Record<string, string | number | boolean>;
-                return columns.map((column) => cellText(record[column]));
-              });
-              await writeText(out, watch, csvText(rows));
+                text += csvLine(columns.map((column) => cellText(record[column])));
+              }
+              await writeText(out, watch, text);
             }
             count += page.length;
             progress.update(count);

@@ -19,11 +19,12 @@ import { createReadStream, createWriteStream, statSync, type ReadStream, type Wr
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { parse, type CsvError } from 'csv-parse';
-import { ApiError } from '../../domain/errors.js';
+import { ApiError, errors } from '../../domain/errors.js';
 import type { FieldValues, ObjectDescription } from '../../domain/object-model.js';
 import { StoreError } from '../../domain/persistence.js';
 import { createImportRowReader, csvRowValues, formatOfFileName, headerProblem, RECORD_FILE_FORMATS, type RecordFileFormat } from '../../domain/record-files.js';
 import { createRecordImporter, type DeferredLookup } from '../../store/record-import.js';
+import type { Store } from '../../store/store.js';
 import { CliError, databaseOptionHelp, withMigratedStore } from '../common.js';
 import { createProgress } from '../progress.js';
 import { objectNamed } from './export.js';
@@ -173,6 +174,14 @@ function rejectsWriter(file: string) {
   };
 }
 
+/**
+ * From this file size on (about 50,000 rows of companies) the table's non-unique indexes are
+ * dropped for the import and rebuilt once at the end, as a large seed does: one sort per index
+ * instead of a random B-tree insert per row, which made most of a million-row import's time.
+ * Unique indexes stay, so every check still holds.
+ */
+const BULK_LOAD_BYTES = 10_000_000;
+
 function batchSizeOf(raw: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 100_000) throw new CliError('--batch-size must be an integer from 1 to 100000');
   return Number(raw);
@@ -199,6 +208,118 @@ function fileSize(file: string): number {
   }
 }
 
+interface ImportOptions {
+  readonly file: string;
+  readonly format: RecordFileFormat;
+  readonly size: number;
+  readonly batchSize: number;
+  readonly rejectsFile: string;
+  readonly dryRun: boolean;
+}
+
+/** Reads the file, checks and writes it batch by batch, and prints the summary; answers the exit status. */
+async function importRecords(store: Store, object: ObjectDescription, options: ImportOptions): Promise<number> {
+  const { file, format, size, batchSize, rejectsFile, dryRun } = options;
+  const readRow = createImportRowReader(object);
+  const importer = createRecordImporter(store.database, store.registry, object);
+  const rejects = rejectsWriter(rejectsFile);
+  const input = createReadStream(file);
+  const rows = format === 'csv' ? csvRows(input, object, file) : jsonLines(input);
+  const progress = createProgress({ label: dryRun ? 'import (dry run)' : 'import', unit: 'rows' });
+  const started = performance.now();
+  let read = 0;
+  let imported = 0;
+  let committedThrough = 0;
+  const deferred: DeferredLookup[] = [];
+  let batch: { line: number; row: unknown; values: FieldValues }[] = [];
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const current = batch;
+    batch = [];
+    const { problems, deferred: later } = await importer.check(current.map((item) => item.values));
+    for (const [index, error] of [...problems.entries()].sort(([a], [b]) => a - b)) {
+      await rejects.write(current[index]!.line, rejectionOf(error), current[index]!.row);
+    }
+    const values = current.map((item) => item.values);
+    for (const { index, field, target } of later) {
+      values[index] = { ...values[index]!, [field]: null };
+      deferred.push({ gsid: values[index]!.Gsid as string, field, target, line: current[index]!.line });
+    }
+    const accepted = values.filter((_, index) => !problems.has(index));
+    if (!dryRun && accepted.length > 0) {
+      try {
+        await importer.write(accepted);
+      } catch (error) {
+        // The batch is only database work: whatever failed, the transaction was rolled back.
+        progress.stop();
+        await rejects.close();
+        const why = error instanceof StoreError ? `${error.failure.kind}: ${error.failure.detail}` : error instanceof Error ? error.message : String(error);
+        throw new CliError(
+          `the database refused the batch of lines ${current[0]!.line}-${current[current.length - 1]!.line} ` +
+            `(${why}); nothing of that batch was written. ` +
+            (committedThrough > 0 ? `Lines up to ${committedThrough} are committed (${imported} records; their rejected rows are in ${rejectsFile}).` : 'Nothing was committed.') +
+            ' Running the import again rejects the committed rows as duplicates and imports the rest.',
+        );
+      }
+    }
+    imported += accepted.length;
+    committedThrough = current[current.length - 1]!.line;
+  };
+
+  try {
+    for await (const source of rows) {
+      read++;
+      if (source.error) {
+        await rejects.write(source.line, source.error, source.row);
+      } else {
+        try {
+          batch.push({ line: source.line, row: source.row, values: readRow(source.row).values });
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          await rejects.write(source.line, rejectionOf(error), source.row);
+        }
+      }
+      if (batch.length >= batchSize) await flush();
+      if (read % 1000 === 0) progress.update(read, size > 0 ? input.bytesRead / size : 1);
+    }
+    await flush();
+  } catch (error) {
+    progress.stop();
+    if (error instanceof CliError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code && /^E[A-Z]+$/.test(code)) throw new CliError(`${file}: cannot read it (${code})`);
+    throw error;
+  }
+  progress.update(read, 1);
+  progress.finish();
+
+  // Lookups to rows further down the file, now that every row is in.
+  let unresolved: DeferredLookup[] = [];
+  if (deferred.length > 0 && !dryRun) {
+    unresolved = await importer.resolveDeferred(deferred);
+    for (const lookup of unresolved) {
+      const error = errors.unknownReference(lookup.field, object.name, lookup.target);
+      const problem = `The record was imported without ${lookup.field}, which named a record neither the database nor the file has: ${error.message}`;
+      await rejects.write(lookup.line, { ...rejectionOf(error), problem }, { Gsid: lookup.gsid, [lookup.field]: lookup.target });
+    }
+  }
+  await rejects.close();
+
+  const seconds = (performance.now() - started) / 1000;
+  const rejected = rejects.count - unresolved.length;
+  const rate = seconds > 0 ? `, ${Math.round(read / seconds)} rows/s` : '';
+  const outcome = dryRun ? `${imported} would be imported (dry run: nothing was written)` : `${imported} imported into ${object.name} (${store.dialect})`;
+  const lines = [
+    `Read ${read} rows of ${file}: ${outcome}, ${rejected} rejected, in ${seconds.toFixed(1)} s${rate}.`,
+  ];
+  if (unresolved.length > 0) lines.push(`${unresolved.length} records were imported without a lookup whose record never came.`);
+  if (dryRun && deferred.length > 0) lines.push(`${deferred.length} lookups to rows further down the file are checked only by a real import.`);
+  if (rejects.count > 0) lines.push(`Rejected rows, with line, field and problem: ${rejectsFile}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return rejects.count > 0 ? 2 : 0;
+}
+
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
@@ -219,109 +340,12 @@ export function registerImportCommand(program: Command): void {
       const dryRun = flags.dryRun === true;
       const code = await withMigratedStore(flags, async (store) => {
         const object = objectNamed(store, name);
-        const readRow = createImportRowReader(object);
-        const importer = createRecordImporter(store.database, store.registry, object);
-        const rejects = rejectsWriter(rejectsFile);
-        const input = createReadStream(file);
-        const rows = format === 'csv' ? csvRows(input, object, file) : jsonLines(input);
-        const progress = createProgress({ label: dryRun ? 'import (dry run)' : 'import', unit: 'rows' });
-        const started = performance.now();
-        let read = 0;
-        let imported = 0;
-        let committedThrough = 0;
-        const deferred: DeferredLookup[] = [];
-        let batch: { line: number; row: unknown; values: FieldValues }[] = [];
-
-        const flush = async () => {
-          if (batch.length === 0) return;
-          const current = batch;
-          batch = [];
-          const { problems, deferred: later } = await importer.check(current.map((item) => item.values));
-          for (const [index, error] of [...problems.entries()].sort(([a], [b]) => a - b)) {
-            await rejects.write(current[index]!.line, rejectionOf(error), current[index]!.row);
-          }
-          const values = current.map((item) => item.values);
-          for (const { index, field, target } of later) {
-            values[index] = { ...values[index]!, [field]: null };
-            deferred.push({ gsid: values[index]!.Gsid as string, field, target, line: current[index]!.line });
-          }
-          const accepted = values.filter((_, index) => !problems.has(index));
-          if (!dryRun && accepted.length > 0) {
-            try {
-              await importer.write(accepted);
-            } catch (error) {
-              if (!(error instanceof StoreError)) throw error;
-              progress.stop();
-              await rejects.close();
-              throw new CliError(
-                `the database refused the batch of lines ${current[0]!.line}-${current[current.length - 1]!.line} ` +
-                  `(${error.failure.kind}: ${error.failure.detail}); nothing of that batch was written. ` +
-                  (committedThrough > 0 ? `Lines 1-${committedThrough} are committed (${imported} records).` : 'Nothing was committed.') +
-                  ' Running the import again rejects the committed rows as duplicates and imports the rest.',
-              );
-            }
-          }
-          imported += accepted.length;
-          committedThrough = current[current.length - 1]!.line;
-        };
-
-        try {
-          for await (const source of rows) {
-            read++;
-            if (source.error) {
-              await rejects.write(source.line, source.error, source.row);
-            } else {
-              try {
-                batch.push({ line: source.line, row: source.row, values: readRow(source.row).values });
-              } catch (error) {
-                if (!(error instanceof ApiError)) throw error;
-                await rejects.write(source.line, rejectionOf(error), source.row);
-              }
-            }
-            if (batch.length >= batchSize) await flush();
-            if (read % 1000 === 0) progress.update(read, size > 0 ? input.bytesRead / size : 1);
-          }
-          await flush();
-        } catch (error) {
-          progress.stop();
-          if (error instanceof CliError) throw error;
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code && /^E[A-Z]+$/.test(code)) throw new CliError(`${file}: cannot read it (${code})`);
-          throw error;
-        }
-        progress.update(read, 1);
-        progress.finish();
-
-        // Lookups to rows further down the file, now that every row is in.
-        let unresolved: DeferredLookup[] = [];
-        if (deferred.length > 0 && !dryRun) {
-          unresolved = await importer.resolveDeferred(deferred);
-          for (const lookup of unresolved) {
-            await rejects.write(
-              lookup.line,
-              {
-                field: lookup.field,
-                errorCode: 'GSOBJ_PEOPLE1001',
-                problem: `The record was imported without ${lookup.field}: no ${object.name} with Gsid ${lookup.target} exists, in the database or in the file`,
-              },
-              { Gsid: lookup.gsid, [lookup.field]: lookup.target },
-            );
-          }
-        }
-        await rejects.close();
-
-        const seconds = (performance.now() - started) / 1000;
-        const rejected = rejects.count - unresolved.length;
-        const rate = seconds > 0 ? `, ${Math.round(read / seconds)} rows/s` : '';
-        const outcome = dryRun ? `${imported} would be imported (dry run: nothing was written)` : `${imported} imported into ${object.name} (${store.dialect})`;
-        const lines = [
-          `Read ${read} rows of ${file}: ${outcome}, ${rejected} rejected, in ${seconds.toFixed(1)} s${rate}.`,
-        ];
-        if (unresolved.length > 0) lines.push(`${unresolved.length} records were imported without a lookup whose record never came.`);
-        if (dryRun && deferred.length > 0) lines.push(`${deferred.length} lookups to rows further down the file are checked only by a real import.`);
-        if (rejects.count > 0) lines.push(`Rejected rows, with line, field and problem: ${rejectsFile}`);
-        process.stdout.write(`${lines.join('\n')}\n`);
-        return rejects.count > 0 ? 2 : 0;
+        const options = { file, format, size, batchSize, rejectsFile, dryRun };
+        if (dryRun || size < BULK_LOAD_BYTES) return importRecords(store, object, options);
+        // A person's CompanyId also writes company_person links: that table is loaded too.
+        const linkTables = object.fields.flatMap((field) => (field.links ? [store.registry.lookUp(field.links.object)!.table] : []));
+        process.stderr.write('import: a large file: non-unique indexes are rebuilt at the end\n');
+        return store.bulkLoad([object.table, ...linkTables], () => importRecords(store, object, options));
       });
       process.exitCode = code;
     });
