@@ -19,7 +19,8 @@ const RESPONSES: Record<number, { name: string; description: string }> = {
   422: { name: 'IdempotencyKeyReused', description: 'The Idempotency-Key was used for a different request in the last 24 hours (GSAPI_4220)' },
   413: { name: 'PayloadTooLarge', description: 'Request body larger than 1 MiB' },
   415: { name: 'UnsupportedMediaType', description: 'Request body is not JSON' },
-  503: { name: 'Unavailable', description: 'The database is unreachable or busy; retry' },
+  429: { name: 'TooManyRequests', description: 'Over the rate limit of the access key (GU_2400, when rate limits are on); Retry-After says when the window resets' },
+  503: { name: 'Unavailable', description: 'The database is unreachable or busy, or the server runs its limit of reports and queries at once (Retry-After); retry' },
 };
 
 export interface OpenApiInput {
@@ -68,7 +69,7 @@ export function buildOpenApiDocument({ seed, version, routes, components }: Open
       },
     };
     const statuses = new Set(route.errorStatuses);
-    if (route.access !== 'public') statuses.add(401);
+    if (route.access !== 'public') statuses.add(401).add(429);
     if (route.access === 'admin') statuses.add(403);
     if (idempotent) statuses.add(422);
     statuses.add(503);

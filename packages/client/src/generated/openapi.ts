@@ -939,7 +939,25 @@ export interface components {
                 "application/json": components["schemas"]["NxtErrorResponse"];
             };
         };
-        /** @description The database is unreachable or busy; retry */
+        /** @description Over the rate limit of the access key (GU_2400, when rate limits are on); Retry-After says when the window resets */
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Over the rate limit of the access key (GU_2400, when rate limits are on); Retry-After says when the window resets */
+        NxtTooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["NxtErrorResponse"];
+            };
+        };
+        /** @description The database is unreachable or busy, or the server runs its limit of reports and queries at once (Retry-After); retry */
         Unavailable: {
             headers: {
                 [name: string]: unknown;
@@ -948,7 +966,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The database is unreachable or busy; retry */
+        /** @description The database is unreachable or busy, or the server runs its limit of reports and queries at once (Retry-After); retry */
         NxtUnavailable: {
             headers: {
                 [name: string]: unknown;
@@ -1003,6 +1021,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1049,6 +1068,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1087,6 +1107,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1142,6 +1163,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1191,6 +1213,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1247,6 +1270,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1290,6 +1314,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1336,6 +1361,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1374,6 +1400,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1429,6 +1456,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1478,6 +1506,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1534,6 +1563,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1575,6 +1605,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1693,6 +1724,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1789,6 +1821,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1935,6 +1968,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1981,6 +2015,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -2048,6 +2083,7 @@ export interface operations {
             413: components["responses"]["NxtPayloadTooLarge"];
             415: components["responses"]["NxtUnsupportedMediaType"];
             422: components["responses"]["NxtIdempotencyKeyReused"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2112,6 +2148,7 @@ export interface operations {
             413: components["responses"]["NxtPayloadTooLarge"];
             415: components["responses"]["NxtUnsupportedMediaType"];
             422: components["responses"]["NxtIdempotencyKeyReused"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2154,6 +2191,7 @@ export interface operations {
             };
             400: components["responses"]["NxtBadRequest"];
             401: components["responses"]["NxtUnauthorized"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2203,6 +2241,7 @@ export interface operations {
             401: components["responses"]["NxtUnauthorized"];
             403: components["responses"]["NxtForbidden"];
             422: components["responses"]["NxtIdempotencyKeyReused"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2251,6 +2290,7 @@ export interface operations {
             401: components["responses"]["NxtUnauthorized"];
             413: components["responses"]["NxtPayloadTooLarge"];
             415: components["responses"]["NxtUnsupportedMediaType"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2311,6 +2351,7 @@ export interface operations {
             };
             400: components["responses"]["NxtBadRequest"];
             401: components["responses"]["NxtUnauthorized"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2376,6 +2417,7 @@ export interface operations {
             401: components["responses"]["NxtUnauthorized"];
             413: components["responses"]["NxtPayloadTooLarge"];
             415: components["responses"]["NxtUnsupportedMediaType"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2424,6 +2466,7 @@ export interface operations {
             };
             400: components["responses"]["NxtBadRequest"];
             401: components["responses"]["NxtUnauthorized"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2465,6 +2508,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["NxtUnauthorized"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2506,6 +2550,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["NxtUnauthorized"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2558,6 +2603,7 @@ export interface operations {
             413: components["responses"]["NxtPayloadTooLarge"];
             415: components["responses"]["NxtUnsupportedMediaType"];
             422: components["responses"]["NxtIdempotencyKeyReused"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2594,6 +2640,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["NxtUnauthorized"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2646,6 +2693,7 @@ export interface operations {
             413: components["responses"]["NxtPayloadTooLarge"];
             415: components["responses"]["NxtUnsupportedMediaType"];
             422: components["responses"]["NxtIdempotencyKeyReused"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2704,6 +2752,7 @@ export interface operations {
             };
             400: components["responses"]["NxtBadRequest"];
             401: components["responses"]["NxtUnauthorized"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2750,6 +2799,7 @@ export interface operations {
             413: components["responses"]["NxtPayloadTooLarge"];
             415: components["responses"]["NxtUnsupportedMediaType"];
             422: components["responses"]["NxtIdempotencyKeyReused"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2796,6 +2846,7 @@ export interface operations {
             401: components["responses"]["NxtUnauthorized"];
             413: components["responses"]["NxtPayloadTooLarge"];
             415: components["responses"]["NxtUnsupportedMediaType"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2857,6 +2908,7 @@ export interface operations {
             413: components["responses"]["NxtPayloadTooLarge"];
             415: components["responses"]["NxtUnsupportedMediaType"];
             422: components["responses"]["NxtIdempotencyKeyReused"];
+            429: components["responses"]["NxtTooManyRequests"];
             503: components["responses"]["NxtUnavailable"];
         };
     };
@@ -2980,6 +3032,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
