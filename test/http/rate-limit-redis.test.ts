@@ -65,7 +65,7 @@ describe.skipIf(!redisUrl)('rate limits shared by two nodes through Redis', () =
     counters.push(counter);
     const slot = { seconds: 60, startMs: MINUTE_START, endMs: MINUTE_START + 60_000 };
     const counts = await Promise.all(Array.from({ length: 200 }, () => counter.hit('k', [slot])));
-    expect(counts.map((c) => c![0]).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(counts.map((c) => c![0]!).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
   });
 
   it('a Redis that stops answering lets calls through uncounted, reporting each failure', async () => {
