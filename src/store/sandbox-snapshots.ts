@@ -8,14 +8,18 @@
  *
  * - SQLite: the transaction holds the only connection (and the write lock against other
  *   processes); foreign keys are checked at commit (`defer_foreign_keys`), tables are emptied
- *   children first (`restrict` lookups act at once). The record_count triggers fire row by row,
- *   so counts stay exact and `changes`/`version` grow: cached pages and cursors (record-pages.ts)
- *   see the change and are dropped.
+ *   children first (`restrict` lookups act at once). The record_count triggers are dropped for the
+ *   restore and installed again at its end, which sets each count exactly and moves `changes` and
+ *   `version` on: cached pages and cursors (record-pages.ts) see the change and are dropped.
  * - PostgreSQL: the tables are locked (ACCESS EXCLUSIVE, children first, the order writers take
  *   them in, which avoids deadlocks with an insert that checks its lookup), then TRUNCATEd, which
  *   fires no delete trigger: each counted table's record_count rows are then replaced by one with
  *   the exact count and `changes`/`version` one above their sum, so they still only grow.
  *   Readers wait on the lock for the restore's duration and then see the new state.
+ *
+ * Both: once the tables are empty, their non-unique indexes are dropped, and built again after
+ * the rows are back (one sort per index instead of a B-tree update per row); a failure rolls all
+ * of it back.
  *
  * Tables: every object table, saved report definitions and posted events. Never access keys, the
  * journal, fault rules or snapshots themselves.
@@ -26,8 +30,10 @@ import type { ObjectRegistry } from '../domain/registry.js';
 import type { TransactionRecords } from '../domain/persistence.js';
 import type { SnapshotStore } from '../domain/sandbox/ports.js';
 import type { SnapshotSummary } from '../domain/sandbox/snapshots.js';
+import { createIndexes, dropIndexes } from './bulk-load.js';
 import { classifyAll, type Database } from './database.js';
-import { RECORD_COUNT_TABLE } from './record-counter.js';
+import { counterTriggerName, installRecordCounter, RECORD_COUNT_TABLE } from './record-counter.js';
+import { listOrderColumns } from './record-pages.js';
 import { createRecordRepository } from './record-repository.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -86,7 +92,12 @@ const isRetryable = (error: unknown) => ['40P01', '40001'].includes((error as { 
 export function createSnapshotStore(database: Database, registry: ObjectRegistry): SnapshotStore {
   const { db, dialect } = database;
   const tables = dataTablesParentsFirst(registry);
-  const countedTables = new Set(registry.all.map((object) => object.table));
+  const counted = new Map(registry.all.map((object) => [object.table, object]));
+  // `company.parent_company`: lookup columns to their own table, and the indexes that lead with one.
+  const selfLookups = registry.all.flatMap((object) =>
+    object.fields.filter((field) => field.references && registry.lookUp(field.references)?.table === object.table).map((field) => field.column),
+  );
+  const selfLookupIndex = (indexSql: string) => selfLookups.some((column) => new RegExp(`\\(\\s*"?${column}"?\\s*[,)]`).test(indexSql));
 
   /** The data tables that exist, parents first, with their columns. */
   async function existingTables(trx: Db): Promise<{ table: string; columns: string[] }[]> {
@@ -109,20 +120,38 @@ export function createSnapshotStore(database: Database, registry: ObjectRegistry
   /** A write transaction that replaces the records: see the module comment. Retried on a deadlock. */
   async function replacing<T>(work: (trx: Db, present: { table: string; columns: string[] }[]) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      // Read before the transaction: on PostgreSQL another connection answers it, which must not
+      // wait for the locks the transaction takes.
+      const indexes = await database.secondaryIndexes(tables);
       try {
         return await db.transaction().execute(async (trx) => {
           const present = await existingTables(trx);
           const childrenFirst = [...present].reverse().map(({ table }) => table);
           if (dialect === 'sqlite') {
             await sql`pragma defer_foreign_keys = on`.execute(trx);
+            // Row triggers would update record_count once per row; the counters are installed
+            // again at the end instead (exact count, changes and version one step further).
+            for (const table of childrenFirst) if (counted.has(table)) await dropRecordCounter(trx, table);
+            // Children are emptied first, so deleting a parent finds no children to check, except
+            // in its own table: the indexes of lookups to the same table stay until it is empty.
+            const [needed, unneeded] = partition(indexes, (index) => selfLookupIndex(index.sql));
+            await dropIndexes(trx, unneeded);
             for (const table of childrenFirst) await trx.deleteFrom(table).execute();
+            await dropIndexes(trx, needed);
           } else if (childrenFirst.length > 0) {
             const list = sql.join(childrenFirst.map((table) => sql.table(table)));
             await sql`lock table ${list} in access exclusive mode`.execute(trx);
             await sql`truncate table ${list}`.execute(trx);
+            await dropIndexes(trx, indexes);
           }
           const result = await work(trx, present);
-          if (dialect === 'postgres') for (const { table } of present) if (countedTables.has(table)) await recount(trx, table);
+          await createIndexes(trx, indexes);
+          for (const { table } of present) {
+            const object = counted.get(table);
+            if (!object) continue;
+            if (dialect === 'sqlite') await installRecordCounter(trx, dialect, table, listOrderColumns(object));
+            else await recount(trx, table);
+          }
           return result;
         });
       } catch (error) {
@@ -142,6 +171,12 @@ export function createSnapshotStore(database: Database, registry: ObjectRegistry
     await trx.deleteFrom(RECORD_COUNT_TABLE).where('table_name', '=', table).execute();
     await sql`insert into ${sql.table(RECORD_COUNT_TABLE)} (table_name, shard, count, changes, version)
       select ${table}, 0, count(*), ${Number(state!.changes) + 1}, ${Number(state!.version) + 1} from ${sql.table(table)}`.execute(trx);
+  }
+
+  async function dropRecordCounter(trx: Db, table: string): Promise<void> {
+    for (const operation of ['insert', 'delete', 'update', 'reorder'] as const) {
+      await sql`drop trigger if exists ${sql.id(counterTriggerName(table, operation))}`.execute(trx);
+    }
   }
 
   async function countRows(trx: Db, table: string): Promise<number> {
@@ -222,4 +257,8 @@ export function createSnapshotStore(database: Database, registry: ObjectRegistry
     },
   };
   return classifyAll(database, store);
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
 }

@@ -383,8 +383,9 @@ describeEachBackend('sandbox journal bounds', (backend) => {
       const kept = Number((await t.store.database.db.selectFrom('sandbox_request').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
       expect(kept).toBeLessThanOrEqual(1000);
       expect(kept).toBeGreaterThan(0);
-      // The newest survive.
-      expect(records[0].requestId).toBe(`bound-${total - 1}`);
+      // The newest survive (the last batch's requests finished in any order).
+      const newest = new Set(records.slice(0, 200).map((record) => record.requestId));
+      for (let i = total - 200; i < total; i++) expect(newest.has(`bound-${i}`)).toBe(true);
       expect(records.some((record) => record.requestId === 'bound-0')).toBe(false);
       // Bodies are cut at the configured size.
       expect(records[0].responseBody.length).toBeLessThanOrEqual(100);
