@@ -129,6 +129,14 @@ export const validDateTime: fc.Arbitrary<string> = fc.oneof(
 export const anyDateTime: fc.Arbitrary<string | number> = fc.oneof(
   { arbitrary: validDateTime as fc.Arbitrary<string | number>, weight: 3 },
   { arbitrary: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), weight: 1 },
+  // Times of day that do not exist, offsets that push the instant out of years 0001-9999.
+  {
+    arbitrary: fc.constantFrom(
+      '2024-02-29T24:00:00Z', '2024-01-01T23:60:00Z', '0001-01-01T00:00:00+01:00', '0001-01-01T00:00:00-01:00', '9999-12-31T23:59:59-05:00',
+      '9999-12-31T23:59:59+05:00', '2024-01-01T00:00:00.1234567890Z', '2024-01-01 10:00:00', '2024-01-01T10:00', '2024-01-01T00:00:00+0530',
+    ),
+    weight: 1,
+  },
   // Epoch milliseconds, as the NXT surface reads them (strings and numbers).
   { arbitrary: fc.integer({ min: -8.64e15, max: 8.64e15 }), weight: 1 },
   { arbitrary: fc.integer({ min: -8.64e15, max: 8.64e15 }).map(String), weight: 1 },

@@ -6,7 +6,9 @@
  * cleared when its target is deleted), and the record counters always do; nothing else may.
  */
 import type { InjectOptions } from 'fastify';
+import { parseLenientBoolean, parseLenientDate, parseLenientDateTime, parseLenientNumber } from '../../src/domain/lenient-values.js';
 import { matchFieldName, type ObjectDescription } from '../../src/domain/object-model.js';
+import type { FuzzField } from './arbitraries.js';
 import { BOOTSTRAP_KEY, type TestApp } from '../helpers/app.js';
 import type { SentRequest } from './harness.js';
 import { rowOf, type Diff, type Snapshot } from './store-digest.js';
@@ -21,6 +23,8 @@ export interface EffectContext {
   readonly after: Snapshot;
   readonly changes: Diff;
   readonly tableOf: (object: string) => string | undefined;
+  /** An NXT object's fields, as described. */
+  readonly nxtFields: (object: string) => readonly FuzzField[];
 }
 
 /** Operations that read, whatever their method. */
@@ -59,15 +63,21 @@ export async function checkEffect(ctx: EffectContext): Promise<string | undefine
   }[expected.change];
   if (!ok) return `expected ${expected.change} [${expected.keys}] in ${expected.table}`;
 
-  // Anything else that changed must mention a record written (links, cleared lookups, cascades).
+  // Anything else that changed must mention a record written, or be one a written record
+  // mentions (links, cleared lookups, cascades, a link's person losing its CompanyId).
+  const related = new Set(expected.keys);
+  for (const key of expected.keys) {
+    const text = (ctx.before.get(expected.table)?.get(key) ?? '') + (ctx.after.get(expected.table)?.get(key) ?? '');
+    for (const id of text.match(/\b[0-9A-Z]{36}\b/g) ?? []) related.add(id);
+  }
   for (const [table, d] of changes) {
     if (table === expected.table || COUNTERS.has(table)) continue;
     for (const key of [...d.added, ...d.removed, ...d.modified]) {
       const text = (ctx.before.get(table)?.get(key) ?? '') + (ctx.after.get(table)?.get(key) ?? '');
-      if (!expected.keys.some((id) => text.includes(id))) return `${table} row ${key} changed, and it has nothing to do with [${expected.keys}]`;
+      if (!related.has(key) && !expected.keys.some((id) => text.includes(id))) return `${table} row ${key} changed, and it has nothing to do with [${expected.keys}]`;
     }
   }
-  return (await checkSeedValues(ctx, expected)) ?? checkUnchangedColumns(ctx, expected);
+  return (await checkSeedValues(ctx, expected)) ?? checkUnchangedColumns(ctx, expected) ?? (await checkNxtValues(ctx, expected));
 }
 
 function expectedChange(ctx: EffectContext): Expected | string | undefined {
@@ -168,6 +178,87 @@ function checkUnchangedColumns(ctx: EffectContext, expected: Expected): string |
   for (const column of new Set([...Object.keys(old), ...Object.keys(now)])) {
     if (!allowed.has(column) && JSON.stringify(old[column]) !== JSON.stringify(now[column])) {
       return `column ${column} changed (${JSON.stringify(old[column])} -> ${JSON.stringify(now[column])}) though no field of it was sent`;
+    }
+  }
+  return undefined;
+}
+
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const DATE = /^\d{4}-\d\d-\d\d$/;
+
+/** What an answered value of a field must look like (null: no value). */
+function wellFormed(field: FuzzField, value: unknown): boolean {
+  if (value === null) return true;
+  switch (field.kind) {
+    case 'datetime':
+      return typeof value === 'string' && ISO_UTC.test(value) && !Number.isNaN(Date.parse(value));
+    case 'date':
+      return typeof value === 'string' && DATE.test(value);
+    case 'number':
+    case 'integer':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    default:
+      return typeof value === 'string';
+  }
+}
+
+/** The value a field holds after `sent` was written to it, as the NXT surface reads values. */
+function readAs(field: FuzzField, sent: unknown): unknown {
+  switch (field.kind) {
+    case 'datetime':
+      return parseLenientDateTime(sent);
+    case 'date':
+      return parseLenientDate(sent);
+    case 'number':
+    case 'integer':
+      return parseLenientNumber(sent);
+    case 'boolean':
+      return parseLenientBoolean(sent);
+    case 'string':
+    case 'email':
+    case 'gsid':
+      return sent;
+    default:
+      return undefined; // Picklists answer their label, whatever was sent.
+  }
+}
+
+/**
+ * NXT writes: every record written answers well-formed values (ISO UTC date-times, calendar
+ * dates, finite numbers), and an insert's record holds each value sent under a field's own name,
+ * as the surface reads it (`"12"` is 12, `2024-01-01T00:00+02:00` is 2023-12-31T22:00:00.000Z).
+ */
+async function checkNxtValues(ctx: EffectContext, expected: Expected): Promise<string | undefined> {
+  const { sent } = ctx;
+  const object = { nxtInsert: sent.params.object, nxtUpdate: sent.params.object, nxtCreateUsers: 'gsuser', nxtPeopleUpsert: 'Person', nxtPeopleUpsertV1: 'Person' }[
+    sent.operationId
+  ];
+  const name = object === undefined ? undefined : ctx.t.store.registry.find(object)?.name;
+  if (!name) return undefined;
+  const fields = ctx.nxtFields(name);
+  const records: unknown[] | undefined = sent.operationId === 'nxtInsert' || sent.operationId === 'nxtCreateUsers' ? (sent.parsedBody as { records?: unknown[] })?.records : undefined;
+  for (const [index, gsid] of expected.keys.entries()) {
+    const got = await inject(ctx, `/v1/data/objects/${name}/${gsid}`);
+    const record = got.body?.data?.records?.[0];
+    if (got.status !== 200 || !record) return `GET ${name}/${gsid} answers ${got.status}`;
+    for (const field of fields) {
+      if (!wellFormed(field, record[field.name])) return `${name}.${field.name} answers ${JSON.stringify(record[field.name])}, not a ${field.kind}`;
+    }
+    const values = records?.[index];
+    if (!values || typeof values !== 'object') continue;
+    for (const [key, value] of Object.entries(values)) {
+      const field = fields.find((f) => f.name === key);
+      if (!field || value === null || (typeof value === 'string' && value.trim() === '' && field.kind !== 'string')) continue;
+      const wanted = readAs(field, value);
+      if (wanted === undefined) {
+        if (field.kind !== 'picklist') return `${name}.${key}: the value ${JSON.stringify(value)} was accepted, but the surface cannot read it`;
+        continue;
+      }
+      if (!Object.is(record[key], wanted) && !(wanted === 0 && record[key] === 0)) {
+        return `${name}.${key} was sent ${JSON.stringify(value)} and answers ${JSON.stringify(record[key])}, not ${JSON.stringify(wanted)}`;
+      }
     }
   }
   return undefined;

@@ -359,14 +359,21 @@ export async function createFuzzTarget(backend: Backend): Promise<FuzzTarget> {
         if (changes.size > 0) throw new Error(`a rejected request changed the store: ${describeDiff(changes)}${where()}`);
         return;
       }
-      const problem = await checkEffect({ t, sent, status, body, before, after, changes, tableOf });
+      const problem = await checkEffect({ t, sent, status, body, before, after, changes, tableOf, nxtFields });
       if (problem) throw new Error(`accepted request, wrong effect: ${problem}\nchanges: ${describeDiff(changes)}${where()}`);
     },
     async close() {
       await t.close();
     },
     summary() {
-      const lines = [...stats.byOperation].sort(([a], [b]) => a.localeCompare(b)).map(([op, c]) => `  ${op}: ${c.accepted} accepted, ${c.rejected} rejected`);
+      // Requests sent with a method the path does not serve count together.
+      const grouped = new Map<string, { accepted: number; rejected: number }>();
+      for (const [op, c] of stats.byOperation) {
+        const name = op.includes(' ') ? 'other methods' : op;
+        const sum = grouped.get(name) ?? { accepted: 0, rejected: 0 };
+        grouped.set(name, { accepted: sum.accepted + c.accepted, rejected: sum.rejected + c.rejected });
+      }
+      const lines = [...grouped].sort(([a], [b]) => a.localeCompare(b)).map(([op, c]) => `  ${op}: ${c.accepted} accepted, ${c.rejected} rejected`);
       const statuses = [...stats.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}x${n}`).join(' ');
       return `${stats.cases} cases, ${stats.serverErrors} 5xx; statuses ${statuses}\n${lines.join('\n')}`;
     },

@@ -30,17 +30,29 @@ async function tableNames(store: Store): Promise<string[]> {
 /** The key of a row: its Gsid or id where it has one, else the whole row. */
 function rowKey(row: Record<string, unknown>): string {
   for (const column of ['gsid', 'id', 'event_id', 'key', 'name']) if (typeof row[column] === 'string') return row[column] as string;
-  if ('table_name' in row && 'shard' in row) return `${row.table_name}:${row.shard}`;
+  if (typeof row.table_name === 'string') return row.table_name;
   return JSON.stringify(row);
 }
+
+/**
+ * `record_count` is taken as what it means, each table's number of records (the sum of its
+ * shards): its `changes` and `version` only tell caches that a write may have happened, and on
+ * PostgreSQL they move (and a shard row appears) for every UPDATE statement, one that matched no
+ * row included, which a rejected update runs before it knows there is nothing to update.
+ */
+const COUNTS = 'record_count';
 
 export async function snapshot(store: Store): Promise<Snapshot> {
   const result = new Map<string, Map<string, string>>();
   for (const table of await tableNames(store)) {
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(store.database.db);
+    const { rows } =
+      table === COUNTS
+        ? await sql<Record<string, unknown>>`select table_name, sum(count) as count from record_count group by table_name`.execute(store.database.db)
+        : await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(store.database.db);
     const byKey = new Map<string, string>();
     for (const row of rows) {
-      const text = JSON.stringify(row, (_key, value) => (typeof value === 'bigint' ? String(value) : value));
+      // Numbers as text: PostgreSQL's bigint sums arrive as strings, SQLite's as numbers.
+      const text = JSON.stringify(row, (key, value) => (typeof value === 'bigint' || (table === COUNTS && key === 'count') ? String(value) : value));
       byKey.set(rowKey(row), text);
     }
     result.set(table, byKey);
