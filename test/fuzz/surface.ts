@@ -36,13 +36,16 @@ export function fuzzSurface(title: string, options: SurfaceOptions): void {
       expect(operations.length, 'the surface serves operations').toBeGreaterThan(0);
       const requests = requestsFor(target, operations);
       const arbitrary = options.extra ? fc.oneof({ arbitrary: requests, weight: 9 }, { arbitrary: options.extra(target), weight: 1 }) : requests;
+      const runs = runsFor(backend, options.ciRuns);
       await fc.assert(
         fc.asyncProperty(arbitrary, (request) => target.send(request)),
-        fuzzParameters(`${title} [${backend.name}]`, runsFor(backend, options.ciRuns)),
+        fuzzParameters(`${title} [${backend.name}]`, runs),
       );
       expect(target.stats.serverErrors).toBe(0);
-      // Every operation was reached, and the generators got past validation on some of its cases.
-      for (const op of operations) expect(target.stats.byOperation.has(op.operationId), op.operationId).toBe(true);
+      // Every operation was reached (when there were cases enough for all of them).
+      if (runs >= 10 * operations.length && !process.env.FUZZ_PATH) {
+        for (const op of operations) expect(target.stats.byOperation.has(op.operationId), op.operationId).toBe(true);
+      }
     }, 600_000);
   });
 }
