@@ -13,6 +13,8 @@ import { registerExportCommand } from './commands/export.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerRequestsCommand } from './commands/requests.js';
+import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -30,6 +32,8 @@ registerSchemaCommand(program);
 registerImportCommand(program);
 registerExportCommand(program);
 registerBackupCommands(program);
+registerSandboxCommand(program);
+registerRequestsCommand(program);
 
 try {
   await program.parseAsync(process.argv);
