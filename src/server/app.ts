@@ -26,7 +26,7 @@ import { errors } from '../domain/errors.js';
 import { loadSeedSpec, packageVersion } from '../spec.js';
 import type { Store } from '../store/store.js';
 import { registerAuthentication } from './auth.js';
-import { DEFAULT_LIMITS, registerLimits, serverOptions, type ServerLimits } from './limits.js';
+import { DEFAULT_LIMITS, registerLimits, serverOptions, urlTooLong, type ServerLimits } from './limits.js';
 import { registerJsonBodyParser } from './body-parser.js';
 import { BODY_LIMIT_BYTES, handleError, sendFailure } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -118,6 +118,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // a request id, and authentication first.
     frameworkErrors: (error, request, rawReply) => {
       const reply = rawReply as FastifyReply;
+      // A path too long for the router (a parameter over its length) is first a URL too long.
+      const tooLong = urlTooLong(request.url, limits);
+      if (tooLong) return sendFailure(reply, request, tooLong);
       const presented = request.headers.accesskey;
       void (typeof presented === 'string' && presented !== '' ? late.accessKeys!.authenticate(presented) : Promise.resolve(undefined))
         .catch(() => undefined)

@@ -107,6 +107,11 @@ function answerClientError(error: Error & { code?: string }, socket: Socket, lim
   lingerThenClose(socket, limits.linger);
 }
 
+/** The 414 for a request target over the limit, or undefined. */
+export function urlTooLong(url: string, limits: ServerLimits): ApiError | undefined {
+  return url.length > limits.maxUrlLength ? errors.uriTooLong(url.length, limits.maxUrlLength) : undefined;
+}
+
 /**
  * The per-request side of the limits: URL length first (before authentication: it is a limit of
  * the transport, like the header size, and reveals nothing), the bound on heavy routes, and
@@ -114,7 +119,8 @@ function answerClientError(error: Error & { code?: string }, socket: Socket, lim
  */
 export function registerLimits(app: FastifyInstance, limits: ServerLimits): void {
   app.addHook('onRequest', async (request) => {
-    if (request.url.length > limits.maxUrlLength) throw errors.uriTooLong(request.url.length, limits.maxUrlLength);
+    const tooLong = urlTooLong(request.url, limits);
+    if (tooLong) throw tooLong;
   });
   app.addHook('onSend', async (request) => {
     lingerIfUnread(request.raw, limits.linger);
