@@ -128,6 +128,23 @@ describeEachBackend('rate limits like Gainsight (--rate-limit gainsight)', (back
     });
   });
 
+  it('forgets the counts of windows that have ended (at most a minute after a node last did)', async () => {
+    await callTimes(t, 3);
+    const rows = () =>
+      t.store.database.db.selectFrom('rate_limit_counter').select(['window_seconds', 'window_start', 'count']).orderBy('window_start').orderBy('window_seconds').execute();
+    expect((await rows()).map((row) => Number(row.count))).toEqual([3, 3]);
+    // Two days on: the next call sweeps the rows of the windows that ended.
+    t.clock.now = START + 2 * 86_400_000;
+    expect((await t.call()).status).toBe(200);
+    for (let i = 0; i < 100 && (await rows()).length > 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const left = await rows();
+    expect(left.map((row) => [Number(row.window_seconds), Number(row.count)])).toEqual([
+      [86_400, 1],
+      [60, 1],
+    ]);
+    expect(left.every((row) => Date.parse(String(row.window_start)) >= START + 86_400_000)).toBe(true);
+  });
+
   it('does not limit or count health checks and documents, nor calls refused for their key', async () => {
     for (let i = 0; i < 120; i++) {
       expect((await t.call('/healthz', null)).status).toBe(200);
