@@ -347,7 +347,7 @@ export async function createFuzzTarget(backend: Backend): Promise<FuzzTarget> {
         } else {
           try {
             // As routed: dot segments (`.`, `%2e%2e`) are resolved before the request is sent.
-            const routed = new URL(sent.url, 'http://localhost');
+            const routed = new URL(`http://localhost${sent.url}`);
             body = checker.check(sent.method, routed.pathname + routed.search, status, response.headers, response.body);
           } catch (error) {
             throw new Error(`malformed envelope: ${(error as Error).message.slice(0, 800)}${where()}`);
