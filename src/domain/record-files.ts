@@ -151,6 +151,7 @@ export type ImportRowReader = (row: unknown) => ImportRow;
  */
 export function createImportRowReader(object: ObjectDescription, clock: () => Date = () => new Date()): ImportRowReader {
   const validate = compileRecordValidators(createAjv(), object).insert;
+  const mirrors = object.fields.filter((field) => field.readOnly && !(SERVER_FIELDS as readonly string[]).includes(field.name)).map((field) => field.name);
   return (row) => {
     if (typeof row !== 'object' || row === null || Array.isArray(row)) {
       throw errors.badRequest(`A row must be a JSON object of field values, not ${row === null ? 'null' : Array.isArray(row) ? 'an array' : `a ${typeof row}`}`);
@@ -163,6 +164,9 @@ export function createImportRowReader(object: ObjectDescription, clock: () => Da
         delete input[name];
       }
     }
+    // Other read-only fields mirror the server's (activity_timeline's LastModifiedDate is its
+    // ModifiedDate, one column): what an export wrote for them comes back through those.
+    for (const name of mirrors) delete input[name];
     const values = validate(input);
     // Null in an optional field means no value (insert mode); a new record simply has none.
     for (const [name, value] of Object.entries(values)) if (value === null) delete values[name];

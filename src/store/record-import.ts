@@ -18,6 +18,7 @@
 import type { Kysely } from 'kysely';
 import { ApiError, errors, describeValue } from '../domain/errors.js';
 import type { FieldDescription, FieldValue, FieldValues, ObjectDescription } from '../domain/object-model.js';
+import type { StoredRecord } from '../domain/persistence.js';
 import type { ObjectRegistry } from '../domain/registry.js';
 import { classified, type Database } from './database.js';
 import { UNIQUE_KEY_SUFFIX } from './object-tables.js';
@@ -41,14 +42,21 @@ export interface DeferredLookup {
 export interface BatchCheck {
   /** Index of a row in the batch -> why the database would refuse it. */
   readonly problems: Map<number, ApiError>;
+  /**
+   * Rows whose record is already stored with the row's Gsid and every one of its values: not
+   * inserted again, only their CreatedDate and ModifiedDate set to the row's (`write`'s
+   * `retimed`). Importing a file again after a stop skips what is in; records the server makes
+   * itself (the schema's picklist options in da_picklist) take the file's dates.
+   */
+  readonly unchanged: Set<number>;
   /** Self-lookups to set later; their fields must be written empty for now. */
   readonly deferred: { readonly index: number; readonly field: string; readonly target: string }[];
 }
 
 export interface RecordImporter {
   check(rows: readonly FieldValues[]): Promise<BatchCheck>;
-  /** Writes every row or none, in one transaction. */
-  write(rows: readonly FieldValues[]): Promise<void>;
+  /** Writes every row or none, in one transaction; `retimed` rows (unchanged) get their dates. */
+  write(rows: readonly FieldValues[], retimed?: readonly FieldValues[]): Promise<void>;
   /**
    * Sets the deferred lookups whose records exist now (without touching ModifiedDate: the value
    * is the file's); answers those whose record never came.
@@ -95,6 +103,16 @@ function uniqueKeys(object: ObjectDescription, skipPair: readonly string[] | und
   return keys;
 }
 
+const DATES = ['CreatedDate', 'ModifiedDate'];
+
+/** Whether a stored record holds exactly a row's values (no more, no fewer), dates aside. */
+function sameRecord(row: FieldValues, stored: StoredRecord | undefined): boolean {
+  if (!stored) return false;
+  const names = Object.keys(row).filter((name) => row[name] !== null && !DATES.includes(name));
+  const storedNames = Object.keys(stored).filter((name) => !DATES.includes(name));
+  return names.length === storedNames.length && names.every((name) => stored[name] === row[name]);
+}
+
 /** Stored form of a value in a comparison (booleans are 1 and 0). */
 const storedValue = (value: FieldValue) => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
 
@@ -108,6 +126,7 @@ export function createRecordImporter(database: Database, registry: ObjectRegistr
   const keys = uniqueKeys(object, pair);
   const pairKey = (row: FieldValues) => (pair ? keyText(pair.map((name) => row[name] ?? null)) : undefined);
   const references = object.fields.filter((field) => field.references);
+  const repository = createRecordRepository(database, object, registry);
 
   /** The key values among `wanted` that rows of the table already have (first column narrows). */
   async function existingKeys(executor: Db, key: UniqueKey, rows: readonly FieldValues[]): Promise<Set<string>> {
@@ -180,14 +199,21 @@ export function createRecordImporter(database: Database, registry: ObjectRegistr
         };
         // Links about to be replaced free their Gsids.
         const replaced = new Set(await replacedLinks(db, rows));
+        const unchanged = new Set<number>();
         for (const key of keys) {
           const taken = await existingKeys(db, key, rows);
+          if (key.fields[0] === 'Gsid' && taken.size > 0) {
+            for (const [index, row] of rows.entries()) {
+              if (taken.has(key.valueOf(row)!) && sameRecord(row, await repository.get(row.Gsid as string))) unchanged.add(index);
+            }
+          }
           const inBatch = new Set<string>();
           const label = key.fields.join(', ');
           rows.forEach((row, index) => {
             const value = key.valueOf(row);
             if (value === undefined) return;
             const shown = key.fields.map((name) => describeValue(row[name])).join(', ');
+            if (unchanged.has(index)) return;
             if (inBatch.has(value)) {
               reject(index, errors.conflict(`Duplicate value (${label} = ${shown}): an earlier row of the file has it`, key.fields[0]));
             } else if (taken.has(value) && !(key.fields[0] === 'Gsid' && replaced.has(row.Gsid as string))) {
@@ -214,19 +240,25 @@ export function createRecordImporter(database: Database, registry: ObjectRegistr
             if (self && !problems.has(index)) earlier.add(row.Gsid as string);
           });
         }
-        return { problems, deferred: deferred.filter(({ index }) => !problems.has(index)) };
+        return { problems, unchanged, deferred: deferred.filter(({ index }) => !problems.has(index) && !unchanged.has(index)) };
       }),
 
-    write: (rows) =>
+    write: (rows, retimed = []) =>
       classified(database, () =>
         db.transaction().execute(async (trx) => {
+          const created = object.fieldByName.get('CreatedDate')?.column;
+          const modified = object.fieldByName.get('ModifiedDate')?.column;
+          for (const row of retimed) {
+            if (!created || !modified) break;
+            await trx.updateTable(table).set({ [created]: row.CreatedDate, [modified]: row.ModifiedDate }).where('gsid', '=', row.Gsid).execute();
+          }
           if (pair) {
             const gsids = await replacedLinks(trx, rows);
             for (let start = 0; start < gsids.length; start += IN_CHUNK) {
               await trx.deleteFrom(table).where('gsid', 'in', gsids.slice(start, start + IN_CHUNK)).execute();
             }
           }
-          await createRecordRepository(database, object, registry, trx).insertMany(rows);
+          if (rows.length > 0) await createRecordRepository(database, object, registry, trx).insertMany(rows);
         }),
       ),
 

@@ -11,8 +11,8 @@
  * - the batch's other rows are written in one transaction, together or not at all;
  * - if the database still refuses a batch (another writer took a value meanwhile, the database
  *   went away), that batch is rolled back and the import stops, saying which lines are committed.
- *   Running the same import again then rejects the committed rows as duplicates (their Gsids are
- *   taken) and imports the rest.
+ *   Running the same import again then skips the rows already stored (same Gsid, same values) and
+ *   imports the rest.
  * Exit status: 0 when every row was imported, 2 when some were rejected, 1 when the import failed.
  */
 import { createReadStream, createWriteStream, statSync, type ReadStream, type WriteStream } from 'node:fs';
@@ -97,7 +97,8 @@ async function* csvRows(input: ReadStream, object: ObjectDescription, file: stri
   let header: string[] | undefined;
   for await (const { record, raw, info } of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
     if (!header) {
-      if (malformed.length > 0) throw new CliError(`${file}: the header (line 1) is not valid CSV: ${malformed[0]!.error!.problem}`);
+      const broken = malformed.find((entry) => entry.line === 1);
+      if (broken) throw new CliError(`${file}: the header (line 1) is not valid CSV: ${broken.error!.problem}`);
       const problem = headerProblem(object, record);
       if (problem) throw new CliError(`${file}: line 1 (the header): ${problem}`);
       header = record;
@@ -229,6 +230,7 @@ async function importRecords(store: Store, object: ObjectDescription, options: I
   const started = performance.now();
   let read = 0;
   let imported = 0;
+  let unchanged = 0;
   let committedThrough = 0;
   const deferred: DeferredLookup[] = [];
   let batch: { line: number; row: unknown; values: FieldValues }[] = [];
@@ -237,7 +239,8 @@ async function importRecords(store: Store, object: ObjectDescription, options: I
     if (batch.length === 0) return;
     const current = batch;
     batch = [];
-    const { problems, deferred: later } = await importer.check(current.map((item) => item.values));
+    const { problems, unchanged: there, deferred: later } = await importer.check(current.map((item) => item.values));
+    unchanged += there.size;
     for (const [index, error] of [...problems.entries()].sort(([a], [b]) => a - b)) {
       await rejects.write(current[index]!.line, rejectionOf(error), current[index]!.row);
     }
@@ -246,10 +249,11 @@ async function importRecords(store: Store, object: ObjectDescription, options: I
       values[index] = { ...values[index]!, [field]: null };
       deferred.push({ gsid: values[index]!.Gsid as string, field, target, line: current[index]!.line });
     }
-    const accepted = values.filter((_, index) => !problems.has(index));
-    if (!dryRun && accepted.length > 0) {
+    const accepted = values.filter((_, index) => !problems.has(index) && !there.has(index));
+    const retimed = values.filter((_, index) => there.has(index));
+    if (!dryRun && accepted.length + retimed.length > 0) {
       try {
-        await importer.write(accepted);
+        await importer.write(accepted, retimed);
       } catch (error) {
         // The batch is only database work: whatever failed, the transaction was rolled back.
         progress.stop();
@@ -259,7 +263,7 @@ async function importRecords(store: Store, object: ObjectDescription, options: I
           `the database refused the batch of lines ${current[0]!.line}-${current[current.length - 1]!.line} ` +
             `(${why}); nothing of that batch was written. ` +
             (committedThrough > 0 ? `Lines up to ${committedThrough} are committed (${imported} records; their rejected rows are in ${rejectsFile}).` : 'Nothing was committed.') +
-            ' Running the import again rejects the committed rows as duplicates and imports the rest.',
+            ' Running the same import again skips the rows already there and imports the rest.',
         );
       }
     }
@@ -311,7 +315,7 @@ async function importRecords(store: Store, object: ObjectDescription, options: I
   const rate = seconds > 0 ? `, ${Math.round(read / seconds)} rows/s` : '';
   const outcome = dryRun ? `${imported} would be imported (dry run: nothing was written)` : `${imported} imported into ${object.name} (${store.dialect})`;
   const lines = [
-    `Read ${read} rows of ${file}: ${outcome}, ${rejected} rejected, in ${seconds.toFixed(1)} s${rate}.`,
+    `Read ${read} rows of ${file}: ${outcome}, ${unchanged > 0 ? `${unchanged} already there (unchanged), ` : ''}${rejected} rejected, in ${seconds.toFixed(1)} s${rate}.`,
   ];
   if (unresolved.length > 0) lines.push(`${unresolved.length} records were imported without a lookup whose record never came.`);
   if (dryRun && deferred.length > 0) lines.push(`${deferred.length} lookups to rows further down the file are checked only by a real import.`);
