@@ -322,6 +322,8 @@ describeEachBackend('sandbox', (backend) => {
       await addFault({ match: { method: 'POST', path: '/v1/companies' }, effect: { status: 500 }, times: 1 });
       expectError(await t.request('POST', '/v1/companies', { body: { Name: 'Never' } }), 500, 'GU_1101');
       expect((await companies()).totalCount).toBe(before);
+      // The journal keeps what the faulted request sent, though no handler read it.
+      expect((await journal('?status=500'))[0]).toMatchObject({ method: 'POST', requestBody: '{"Name":"Never"}' });
 
       // A dropped connection, over a real socket.
       await addFault({ match: { method: 'POST', path: '/v1/companies' }, effect: { drop: true, delayMs: 20 }, times: 1 });

@@ -43,6 +43,8 @@ declare module 'fastify' {
     sandboxPayload?: unknown;
     /** The fault rule that fired on the request. */
     sandboxFaultId?: string;
+    /** The body of a request a fault answered, as received (up to the journal's limit). */
+    sandboxRawBody?: string;
     /** Already handed to the journal (a dropped connection is recorded when it is dropped). */
     sandboxJournaled?: boolean;
   }
@@ -79,7 +81,7 @@ export function createSandbox(app: FastifyInstance, setup: SandboxSetup): RouteS
       keyName: request.principal?.name,
       status,
       durationMs,
-      requestBody: request.body,
+      requestBody: request.body ?? request.sandboxRawBody,
       responseBody: request.sandboxPayload,
       faultId: request.sandboxFaultId,
     });
@@ -90,6 +92,8 @@ export function createSandbox(app: FastifyInstance, setup: SandboxSetup): RouteS
     const rule = await injector.firing(request);
     if (!rule) return;
     request.sandboxFaultId = rule.id;
+    // The handler will not run, so the body is never parsed: the journal keeps it as received.
+    if (rule.effect.status !== undefined) request.sandboxRawBody = await readBody(request, options.journal.bodyLimit);
     if (applyEffect(rule, request, reply, () => finished(request, 0, reply.elapsedTime))) return reply;
   });
   app.addHook('onSend', (request, _reply, payload, done) => {
@@ -143,4 +147,14 @@ async function reset(store: Store, snapshots: ReturnType<typeof createSnapshotSt
     tables,
     ms: Math.round((performance.now() - started) * 10) / 10,
   };
+}
+
+/** Up to `limit` characters of a request's body, read from the socket (the rest is drained unread). */
+async function readBody(request: FastifyRequest, limit: number): Promise<string | undefined> {
+  if (request.raw.readableEnded || !request.headers['content-length'] && !request.headers['transfer-encoding']) return undefined;
+  let text = '';
+  for await (const chunk of request.raw) {
+    if (text.length <= limit) text += String(chunk);
+  }
+  return text === '' ? undefined : text;
 }
