@@ -462,13 +462,16 @@ export function extraHeaders(named: Readonly<Record<string, fc.Arbitrary<string>
       rarely(fc.constantFrom(...ACCEPTS), 5),
       rarely(fc.oneof(fc.constantFrom('my-trace-1', 'a'.repeat(128), 'a'.repeat(129), 'has space', '../x', ''), headerText), 4),
       rarely(fc.tuple(fc.constantFrom('if-match', 'if-none-match', 'x-forwarded-for', 'x-http-method-override', 'origin', 'range', 'expect'), headerText), 5),
+      // A fresh key each time: a reused one would replay an earlier answer, which changes nothing.
+      rarely(fc.uuid(), 6),
       names.length > 0 ? fc.subarray(names).chain((chosen) => fc.tuple(...chosen.map((n) => fc.tuple(fc.constant(n), named[n]!)))) : fc.constant([]),
     )
-    .map(([accept, requestId, extra, specific]) => {
+    .map(([accept, requestId, extra, idempotencyKey, specific]) => {
       const headers: Record<string, string> = {};
       if (accept !== null) headers.accept = accept;
       if (requestId !== null) headers['x-request-id'] = requestId;
       if (extra !== null) headers[extra[0]] = extra[1];
+      if (idempotencyKey !== null) headers['idempotency-key'] = idempotencyKey;
       for (const [name, value] of specific as [string, string][]) headers[name.toLowerCase()] = value;
       return headers;
     });

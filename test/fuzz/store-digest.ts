@@ -11,10 +11,10 @@ export type Snapshot = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
 /**
  * Tables left out, because requests write them whatever their outcome: `access_key` records when
- * a key was last used; idempotency replays, rate-limit windows and the audit trail are
- * bookkeeping about requests, written for rejected ones too.
+ * a key was last used; idempotency replays, rate-limit windows, the audit trail and the sandbox's
+ * request journal are bookkeeping about requests, written for rejected ones too.
  */
-const BOOKKEEPING = /^(access_key|.*idempot.*|.*rate_limit.*|.*audit.*)$/i;
+const BOOKKEEPING = /^(access_key|.*idempot.*|.*rate_limit.*|.*audit.*|sandbox_request)$/i;
 
 async function tableNames(store: Store): Promise<string[]> {
   const db = store.database.db;
