@@ -2,7 +2,7 @@
  * The request journal at rest (table `sandbox_request`, migration 0007). Records arrive in batches
  * from each node's recorder (api/sandbox/journal-recorder.ts), never one per request.
  */
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import type { JournalStore } from '../domain/sandbox/ports.js';
 import { likePatternOf, pathFilter, type JournalRecord, type NewJournalRecord } from '../domain/sandbox/journal.js';
 import { classifyAll, type Database } from './database.js';
@@ -67,18 +67,29 @@ function toRow(record: NewJournalRecord): Omit<Row, 'seq'> {
   };
 }
 
-/** Rows per INSERT: 16 columns each stays far below SQLite's limit of bound parameters. */
-const ROWS_PER_INSERT = 500;
+/** Rows per INSERT: 15 columns each stays far below SQLite's limit of bound parameters. */
+const ROWS_PER_INSERT = 100;
+const COLUMNS = Object.keys(toRow({} as NewJournalRecord)) as (keyof Omit<Row, 'seq'>)[];
 /** Rows read per round while a path glob filters in JavaScript. */
 const SCAN_BATCH = 1000;
 
 export function createJournalStore(database: Database): JournalStore {
   const { db } = database;
+  // Compiled once (Kysely building a 100-row statement per batch cost more than the database's
+  // own work): a statement for a full chunk of rows and one for a single row.
+  const insertOf = (rows: number): CompiledQuery => db.insertInto('sandbox_request').values(Array.from({ length: rows }, () => Object.fromEntries(COLUMNS.map((column) => [column, null])))).compile();
+  const chunkInsert = insertOf(ROWS_PER_INSERT);
+  const rowInsert = insertOf(1);
+  const parametersOf = (rows: readonly NewJournalRecord[]) => rows.flatMap((record) => Object.values(toRow(record)));
   const store: JournalStore = {
     async append(records) {
-      for (let start = 0; start < records.length; start += ROWS_PER_INSERT) {
-        await db.insertInto('sandbox_request').values(records.slice(start, start + ROWS_PER_INSERT).map(toRow)).execute();
-      }
+      await db.transaction().execute(async (trx) => {
+        let start = 0;
+        for (; start + ROWS_PER_INSERT <= records.length; start += ROWS_PER_INSERT) {
+          await trx.executeQuery({ ...chunkInsert, parameters: parametersOf(records.slice(start, start + ROWS_PER_INSERT)) });
+        }
+        for (; start < records.length; start++) await trx.executeQuery({ ...rowInsert, parameters: parametersOf([records[start]!]) });
+      });
     },
 
     async list(filter) {

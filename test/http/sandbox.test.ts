@@ -381,6 +381,8 @@ describeEachBackend('sandbox journal bounds', (backend) => {
           Array.from({ length: 200 }, (_, i) => t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': `bound-${start + i}` } })),
         );
       }
+      // Pruned within a second of the last write.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
       const records = (await t.request('GET', '/v1/_sandbox/requests?limit=1000')).body.data.records as any[];
       const kept = Number((await t.store.database.db.selectFrom('sandbox_request').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
       expect(kept).toBeLessThanOrEqual(1000);
@@ -404,6 +406,7 @@ describeEachBackend('sandbox journal bounds', (backend) => {
       expect((await t.request('GET', '/v1/_sandbox/requests')).body.data.records.map((r: any) => r.requestId)).toEqual(['old']);
       await new Promise((resolve) => setTimeout(resolve, 1200));
       await t.request('GET', '/healthz', { headers: { 'x-request-id': 'new' } });
+      await new Promise((resolve) => setTimeout(resolve, 1200));
       expect((await t.request('GET', '/v1/_sandbox/requests')).body.data.records.map((r: any) => r.requestId)).toEqual(['new']);
     } finally {
       await t.close();

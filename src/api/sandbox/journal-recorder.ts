@@ -29,9 +29,13 @@ export interface FinishedRequest {
 
 /** Buffered requests that make the recorder write at once instead of at the next tick. */
 const BATCH_SIZE = 500;
+const PRUNE_INTERVAL_MS = 1000;
 
 export class JournalRecorder {
   private buffer: FinishedRequest[] = [];
+  private prunedAt = 0;
+  private unpruned = false;
+  private closing = false;
   private flushing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
 
@@ -54,7 +58,7 @@ export class JournalRecorder {
   /** Writes what is buffered (one write at a time; a call during one waits for it and goes on). */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.buffer.length === 0) return;
+    if (this.buffer.length === 0 && !this.pruneDue()) return;
     const batch = this.buffer;
     this.buffer = [];
     this.flushing = this.write(batch).finally(() => (this.flushing = undefined));
@@ -63,17 +67,31 @@ export class JournalRecorder {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.closing = true;
     await this.flush();
   }
 
   private async write(batch: readonly FinishedRequest[]): Promise<void> {
     try {
-      await this.store.append(batch.map((request) => this.toRecord(request)));
-      await this.store.prune(this.options.maxRecords, new Date(Date.now() - this.options.maxAgeMs).toISOString());
+      if (batch.length > 0) {
+        await this.store.append(batch.map((request) => this.toRecord(request)));
+        this.unpruned = true;
+      }
+      // Pruning reads the journal's end: once a second is enough (and at close), so between two
+      // prunes the journal may hold up to a second's requests beyond its bound.
+      if (this.pruneDue()) {
+        this.prunedAt = Date.now();
+        this.unpruned = false;
+        await this.store.prune(this.options.maxRecords, new Date(Date.now() - this.options.maxAgeMs).toISOString());
+      }
     } catch (error) {
       // The journal is a diagnostic: losing a batch must never fail or slow the API.
       this.onError(error);
     }
+  }
+
+  private pruneDue(): boolean {
+    return this.unpruned && (this.closing || Date.now() - this.prunedAt >= PRUNE_INTERVAL_MS);
   }
 
   private toRecord(request: FinishedRequest): NewJournalRecord {
