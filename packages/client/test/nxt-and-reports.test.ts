@@ -4,24 +4,17 @@
  * GainsightApiError.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, GainsightApiError, type GainsightClient } from '../src/index.js';
-import { ACCESS_KEY, startLiveServer, type LiveServer } from './helpers/live-server.js';
+import type { GainsightClient } from '../src/index.js';
+import { expectApiError, startLiveClient } from './helpers/live-client.js';
+import type { LiveServer } from './helpers/live-server.js';
 
 let server: LiveServer;
 let client: GainsightClient;
-const fetched: string[] = [];
+let fetched: string[];
 const INDUSTRIES = ['Software', 'Retail', 'Health'];
 
 beforeAll(async () => {
-  server = await startLiveServer();
-  client = createClient({
-    baseUrl: server.url,
-    accessKey: ACCESS_KEY,
-    fetch: (input, init) => {
-      fetched.push(input);
-      return fetch(input, init);
-    },
-  });
+  ({ server, client, fetched } = await startLiveClient());
   for (let i = 0; i < 30; i++) {
     await client.companies.create({ Name: `Co ${String(i).padStart(2, '0')}`, Industry: INDUSTRIES[i % 3], ARR: 1000 * (i + 1) });
   }
@@ -29,15 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-async function expectApiError(promise: Promise<unknown>): Promise<GainsightApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(GainsightApiError);
-  return error as GainsightApiError;
-}
 
 describe('data.query', () => {
   it('selects, filters, orders and limits; keys are the select strings', async () => {

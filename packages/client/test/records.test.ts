@@ -3,37 +3,21 @@
  * people, paging with iterate/pages, and failures as typed errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, GainsightApiError, type Company, type GainsightClient } from '../src/index.js';
-import { ACCESS_KEY, startLiveServer, type LiveServer } from './helpers/live-server.js';
+import { createClient, type Company, type GainsightClient } from '../src/index.js';
+import { expectApiError, startLiveClient } from './helpers/live-client.js';
+import { ACCESS_KEY, type LiveServer } from './helpers/live-server.js';
 
 let server: LiveServer;
 let client: GainsightClient;
 /** URLs the client fetched (through the real fetch), to count the requests paging makes. */
-const fetched: string[] = [];
+let fetched: string[];
 
 beforeAll(async () => {
-  server = await startLiveServer();
-  client = createClient({
-    baseUrl: server.url,
-    accessKey: ACCESS_KEY,
-    fetch: (input, init) => {
-      fetched.push(input);
-      return fetch(input, init);
-    },
-  });
+  ({ server, client, fetched } = await startLiveClient());
 });
 afterAll(async () => {
   await server?.close();
 });
-
-async function expectApiError(promise: Promise<unknown>): Promise<GainsightApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(GainsightApiError);
-  return error as GainsightApiError;
-}
 
 describe('companies', () => {
   it('creates, reads, updates, patches and deletes', async () => {
