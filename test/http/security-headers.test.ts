@@ -20,14 +20,21 @@ async function appWith(corsOrigins?: CorsOrigins): Promise<{ app: FastifyInstanc
   return { app, store };
 }
 
-describe('security headers', () => {
-  let app: FastifyInstance;
-  let store: Store;
-  beforeAll(async () => ({ app, store } = await appWith()));
-  afterAll(async () => {
-    await app.close();
-    await store.close();
+/** An app built before the enclosing block's tests and closed (with its store) after them; call the result to reach it. */
+function appForBlock(corsOrigins?: CorsOrigins): () => FastifyInstance {
+  let built: { app: FastifyInstance; store: Store } | undefined;
+  beforeAll(async () => {
+    built = await appWith(corsOrigins);
   });
+  afterAll(async () => {
+    await built?.app.close();
+    await built?.store.close();
+  });
+  return () => built!.app;
+}
+
+describe('security headers', () => {
+  const app = appForBlock();
 
   const answers: [string, InjectOptions, number][] = [
     ['a success', { method: 'GET', url: '/v1/companies', headers: { accesskey: KEY } }, 200],
@@ -44,7 +51,7 @@ describe('security headers', () => {
   ];
 
   it.each(answers)('are on %s', async (_what, request, status) => {
-    const response = await app.inject(request);
+    const response = await app().inject(request);
     expect(response.statusCode).toBe(status);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['x-frame-options']).toBe('DENY');
@@ -63,7 +70,7 @@ describe('security headers', () => {
   });
 
   it('let the /docs page load everything it refers to, and nothing inline runs', async () => {
-    const page = await app.inject({ method: 'GET', url: '/docs' });
+    const page = await app().inject({ method: 'GET', url: '/docs' });
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     const policy = directives(page.headers['content-security-policy']);
     // Swagger UI sets style attributes and uses data: icons; it fetches /openapi.json.
@@ -78,11 +85,11 @@ describe('security headers', () => {
       const src = /src="([^"]+)"/.exec(attributes!)![1]!;
       // Same origin: a path of this server, which script-src 'self' allows, and which it serves.
       expect(src).toMatch(/^\/[^/]/);
-      expect((await app.inject({ method: 'GET', url: src })).statusCode).toBe(200);
+      expect((await app().inject({ method: 'GET', url: src })).statusCode).toBe(200);
     }
     for (const [, href] of html.matchAll(/<link\b[^>]*href="([^"]+)"/g)) {
       expect(href).toMatch(/^\/[^/]/);
-      expect((await app.inject({ method: 'GET', url: href! })).statusCode).toBe(200);
+      expect((await app().inject({ method: 'GET', url: href! })).statusCode).toBe(200);
     }
     expect(html).not.toMatch(/\son[a-z]+=/i);
   });
@@ -96,19 +103,13 @@ describe('CORS', () => {
   });
 
   describe('off by default', () => {
-    let app: FastifyInstance;
-    let store: Store;
-    beforeAll(async () => ({ app, store } = await appWith()));
-    afterAll(async () => {
-      await app.close();
-      await store.close();
-    });
+    const app = appForBlock();
 
     it('answers cross-origin requests and preflights without any CORS header', async () => {
-      const get = await app.inject({ method: 'GET', url: '/v1/companies', headers: { origin: ALLOWED, accesskey: KEY } });
+      const get = await app().inject({ method: 'GET', url: '/v1/companies', headers: { origin: ALLOWED, accesskey: KEY } });
       expect(get.statusCode).toBe(200);
       expect(corsHeaders(get.headers)).toEqual({});
-      const options = await app.inject(preflight(ALLOWED));
+      const options = await app().inject(preflight(ALLOWED));
       // An OPTIONS like any other request: it needs a key.
       expect(options.statusCode).toBe(401);
       expect(options.json()).toMatchObject({ result: false, errorCode: 'GS_APIG_2401' });
@@ -117,17 +118,11 @@ describe('CORS', () => {
   });
 
   describe('on for listed origins', () => {
-    let app: FastifyInstance;
-    let store: Store;
-    beforeAll(async () => ({ app, store } = await appWith([ALLOWED, 'http://localhost:3000'])));
-    afterAll(async () => {
-      await app.close();
-      await store.close();
-    });
+    const app = appForBlock([ALLOWED, 'http://localhost:3000']);
 
     it('answers an allowed origin’s preflight with the headers this API reads, without a key', async () => {
       for (const origin of [ALLOWED, 'http://localhost:3000']) {
-        const response = await app.inject(preflight(origin, 'DELETE'));
+        const response = await app().inject(preflight(origin, 'DELETE'));
         expect(response.statusCode).toBe(204);
         expect(response.headers['access-control-allow-origin']).toBe(origin);
         expect(String(response.headers.vary)).toMatch(/Origin/i);
@@ -140,26 +135,26 @@ describe('CORS', () => {
     });
 
     it('lets an allowed origin read the answer and its X-Request-Id, ETag and Retry-After headers', async () => {
-      const response = await app.inject({ method: 'GET', url: '/v1/companies', headers: { origin: ALLOWED, accesskey: KEY } });
+      const response = await app().inject({ method: 'GET', url: '/v1/companies', headers: { origin: ALLOWED, accesskey: KEY } });
       expect(response.statusCode).toBe(200);
       expect(response.headers['access-control-allow-origin']).toBe(ALLOWED);
       expect(String(response.headers['access-control-expose-headers']).split(', ')).toEqual(['X-Request-Id', 'ETag', 'Retry-After']);
       // Refusals carry it too, so a page can read why it was refused.
-      const refused = await app.inject({ method: 'GET', url: '/v1/companies', headers: { origin: ALLOWED } });
+      const refused = await app().inject({ method: 'GET', url: '/v1/companies', headers: { origin: ALLOWED } });
       expect(refused.statusCode).toBe(401);
       expect(refused.headers['access-control-allow-origin']).toBe(ALLOWED);
     });
 
     it('gives other origins nothing: no CORS header on their preflights or requests', async () => {
       for (const origin of ['https://evil.example', 'https://app.example.com.evil.example', 'http://app.example.com', 'null']) {
-        const options = await app.inject(preflight(origin));
+        const options = await app().inject(preflight(origin));
         expect(options.statusCode, origin).toBe(401);
         expect(corsHeaders(options.headers), origin).toEqual({});
-        const get = await app.inject({ method: 'GET', url: '/v1/companies', headers: { origin, accesskey: KEY } });
+        const get = await app().inject({ method: 'GET', url: '/v1/companies', headers: { origin, accesskey: KEY } });
         expect(corsHeaders(get.headers), origin).toEqual({});
       }
       // Nor requests without an Origin (servers, curl): CORS is for browsers.
-      const plain = await app.inject({ method: 'GET', url: '/v1/companies', headers: { accesskey: KEY } });
+      const plain = await app().inject({ method: 'GET', url: '/v1/companies', headers: { accesskey: KEY } });
       expect(corsHeaders(plain.headers)).toEqual({});
     });
   });
