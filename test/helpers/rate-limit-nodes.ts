@@ -4,6 +4,7 @@
  * them.
  */
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { createAccessKeyService } from '../../src/domain/access-keys.js';
 import type { RateCounter, RateLimitPolicy } from '../../src/domain/rate-limits.js';
 import { buildApp } from '../../src/server/app.js';
@@ -41,4 +42,20 @@ export async function burst(nodes: readonly Node[], calls: number, key = BOOTSTR
 
 export function countOf(statuses: readonly number[], status: number): number {
   return statuses.filter((s) => s === status).length;
+}
+
+/**
+ * A burst of 300 calls over nodes sharing the 100-a-minute budget (GAINSIGHT_RATE_LIMITS):
+ * exactly 100 answered and 200 refused, and every node both answered and refused, so the budget
+ * is one, not one per node. Logs the counts under `label`.
+ */
+export async function expectOneSharedBudget(nodes: readonly Node[], label: string): Promise<void> {
+  const { statuses, perNode } = await burst(nodes, 300);
+  console.info(`[${label}] 300 calls on ${nodes.length} nodes sharing 100/min: ${countOf(statuses, 200)} answered, ${countOf(statuses, 429)} refused with 429; per node ${JSON.stringify(perNode)}`);
+  expect(countOf(statuses, 200)).toBe(100);
+  expect(countOf(statuses, 429)).toBe(200);
+  for (const node of perNode) {
+    expect(node[200]).toBeGreaterThan(0);
+    expect(node[429]).toBeGreaterThan(0);
+  }
 }

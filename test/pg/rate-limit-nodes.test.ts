@@ -9,7 +9,7 @@ import { GAINSIGHT_RATE_LIMITS } from '../../src/domain/rate-limits.js';
 import { createDatabaseRateCounter } from '../../src/store/rate-limit-database.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { dropSchema, postgresUrl, withSchema } from '../helpers/backends.js';
-import { burst, countOf, startNode, type Node } from '../helpers/rate-limit-nodes.js';
+import { expectOneSharedBudget, startNode, type Node } from '../helpers/rate-limit-nodes.js';
 
 /** Mid-minute, so every call of the burst falls in one window. */
 const NOW = Date.parse('2026-05-06T12:00:20Z');
@@ -31,15 +31,7 @@ describe.skipIf(!postgresUrl)('rate limits shared by two nodes on one PostgreSQL
       await store.migrate();
       nodes.push(await startNode(store, GAINSIGHT_RATE_LIMITS, createDatabaseRateCounter(store.database, { now: () => NOW }), () => NOW));
     }
-    const { statuses, perNode } = await burst(nodes, 300);
-    console.info(`[rate-limit postgres] 300 calls on 2 nodes sharing 100/min: ${countOf(statuses, 200)} answered, ${countOf(statuses, 429)} refused with 429; per node ${JSON.stringify(perNode)}`);
-    expect(countOf(statuses, 200)).toBe(100);
-    expect(countOf(statuses, 429)).toBe(200);
-    // Both nodes answered and both refused: the budget is one, not one per node.
-    for (const node of perNode) {
-      expect(node[200]).toBeGreaterThan(0);
-      expect(node[429]).toBeGreaterThan(0);
-    }
+    await expectOneSharedBudget(nodes, 'rate-limit postgres');
     // Every call was counted once, in the one row of this key's minute (and of its day).
     const rows = await stores[0]!.database.db.selectFrom('rate_limit_counter').select(['subject', 'window_seconds', 'count']).orderBy('window_seconds').execute();
     expect(rows.map((row) => [row.subject, Number(row.window_seconds), Number(row.count)])).toEqual([
