@@ -13,22 +13,12 @@ import { compileRecordValidators, createAjv } from '../../src/domain/validation.
 import type { FieldValues, ObjectDescription } from '../../src/domain/object-model.js';
 import { loadTenantSchema } from '../../src/schema/files.js';
 import { openStore, type Store } from '../../src/store/store.js';
-import { REPO_ROOT, makeTempDir, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
+import { REPO_ROOT, makeTempDir, oneLineFailure, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
 
 const TENANT = join(REPO_ROOT, 'test/fixtures/schema/tenant.yaml');
 const LONG = 180_000;
 
 afterAll(removeTempDirs);
-
-function oneLineFailure(result: CliResult): string {
-  const context = JSON.stringify(result);
-  expect(result.code, context).toBe(1);
-  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
-  expect(lines, context).toHaveLength(1);
-  expect(lines[0], context).toMatch(/^gainsight-api: /);
-  expect(result.stderr + result.stdout, context).not.toMatch(/\n\s+at |node_modules/);
-  return lines[0]!;
-}
 
 function ok(result: CliResult): CliResult {
   expect(result.code, JSON.stringify(result)).toBe(0);

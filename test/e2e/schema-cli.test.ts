@@ -15,6 +15,7 @@ import {
   REPO_ROOT,
   api,
   makeTempDir,
+  oneLineFailure,
   removeTempDirs,
   runCli,
   startServer,
@@ -41,17 +42,6 @@ function newDatabase(): { dir: string; db: string } {
 /** Every file of a directory and a hash of its bytes. */
 function filesIn(dir: string): Record<string, string> {
   return Object.fromEntries(readdirSync(dir).map((name) => [name, createHash('sha256').update(readFileSync(join(dir, name))).digest('hex')]));
-}
-
-/** A failed command: exit 1, exactly one stderr line `gainsight-api: ...`, no stack trace. */
-function oneLineFailure(result: CliResult): string {
-  const context = JSON.stringify(result);
-  expect(result.code, context).toBe(1);
-  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
-  expect(lines, context).toHaveLength(1);
-  expect(lines[0], context).toMatch(/^gainsight-api: /);
-  expect(result.stderr + result.stdout, context).not.toMatch(/\n\s+at |node_modules/);
-  return lines[0]!;
 }
 
 function succeeded(result: CliResult): string {

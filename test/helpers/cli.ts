@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const CLI_PATH = join(REPO_ROOT, 'dist/cli/main.js');
@@ -176,6 +177,20 @@ export async function runCli(args: readonly string[], options: RunOptions = {}):
   });
   clearTimeout(timer);
   return { code, signal, stdout, stderr };
+}
+
+/**
+ * A command that failed the way a user should see it: exit 1, exactly one stderr line
+ * `gainsight-api: ...`, no stack trace or node_modules path anywhere. Returns that line.
+ */
+export function oneLineFailure(result: CliResult): string {
+  const context = JSON.stringify(result);
+  expect(result.code, context).toBe(1);
+  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
+  expect(lines, context).toHaveLength(1);
+  expect(lines[0], context).toMatch(/^gainsight-api: /);
+  expect(result.stderr + result.stdout, context).not.toMatch(/\n\s+at |node_modules/);
+  return lines[0]!;
 }
 
 // ---------------------------------------------------------------------------------------------
