@@ -8,6 +8,7 @@
  * acknowledged is remembered, so the suite can check afterwards that the database holds every
  * acknowledged write exactly once, and that each key replays its acknowledged answer.
  */
+import { expect } from 'vitest';
 import { E2E_ACCESS_KEY, sleep } from './cli.js';
 
 export interface Acknowledged {
@@ -140,4 +141,21 @@ export async function checkStorm(base: string, tag: string, result: StormResult,
   }
   if (found.length !== expectedCompanies) throw new Error(`expected ${expectedCompanies} companies, found ${found.length} (${duplicates} duplicates)`);
   return { acknowledgedWrites: result.acknowledged.length, companiesFound: found.length, duplicates, lost, replaysChecked };
+}
+
+/** The storm both kill -9 suites run: 8 clients of 25 companies each, the kill after 120 acknowledged writes. */
+export const STORM = { clients: 8, companiesPerClient: 25, killAfter: 120 } as const;
+
+/**
+ * The verdict on a STORM-sized storm, against a live node: every acknowledged write (two per
+ * company) is there, none lost, none duplicated, and every key replayed. Logs the numbers under `label`.
+ */
+export async function expectStormSurvived(base: string, tag: string, result: StormResult, label: string): Promise<void> {
+  const companies = STORM.clients * STORM.companiesPerClient;
+  const check = await checkStorm(base, tag, result, companies);
+  console.log(`[${label}] ${JSON.stringify({ ...check, retries: result.retries, replayedAcknowledgements: result.replayedAcknowledgements })}`);
+  expect(check.acknowledgedWrites).toBe(companies * 2);
+  expect(check.lost).toBe(0);
+  expect(check.duplicates).toBe(0);
+  expect(check.replaysChecked).toBe(check.acknowledgedWrites);
 }
