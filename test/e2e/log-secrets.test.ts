@@ -4,16 +4,14 @@
  * and its log line shows the parameter with its value replaced.
  */
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { E2E_ACCESS_KEY, api, removeTempDirs, runCli, startServer, stopAllServers, tempSqliteUrl, waitFor } from '../helpers/cli.js';
+import { E2E_ACCESS_KEY, api, createKey, removeTempDirs, startServer, stopAllServers, tempSqliteUrl, waitFor } from '../helpers/cli.js';
 
 afterEach(stopAllServers);
 afterAll(removeTempDirs);
 
 it('redacts keys and tokens given in the query string from the request log', async () => {
   const db = tempSqliteUrl();
-  const created = await runCli(['keys', 'create', '--name', 'query-string-client', '--db', db]);
-  expect(created.code).toBe(0);
-  const key = /gsk_[0-9A-Za-z]{12}_[0-9A-Za-z]{32}/.exec(created.stdout)![0];
+  const key = await createKey(db, 'query-string-client');
   const server = await startServer({ env: { DATABASE_URL: db, GS_ACCESS_KEY: E2E_ACCESS_KEY }, args: ['--log-level', 'info'] });
 
   const inQuery = await api(server.url, 'GET', `/v1/companies?pageSize=5&accessKey=${key}`);

@@ -11,6 +11,7 @@ import {
   E2E_ACCESS_KEY,
   api,
   cliEnv,
+  createKey,
   makeTempDir,
   removeTempDirs,
   runCli,
@@ -23,12 +24,6 @@ import { parseExposition, sampleValue } from '../helpers/prometheus.js';
 
 afterEach(stopAllServers);
 afterAll(removeTempDirs);
-
-async function createKey(db: string, name: string): Promise<string> {
-  const created = await runCli(['keys', 'create', '--name', name, '--db', db]);
-  expect(created.code).toBe(0);
-  return /gsk_[0-9A-Za-z]{12}_[0-9A-Za-z]{32}/.exec(created.stdout)![0];
-}
 
 describe('request log lines', () => {
   it('carry request id, route, method, status, duration and the key name, never the key or the body', async () => {

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { E2E_ACCESS_KEY, removeTempDirs, runCli, sleep, startServer, stopAllServers, tempSqliteUrl, type ServerProcess } from '../helpers/cli.js';
+import { E2E_ACCESS_KEY, createKey, removeTempDirs, runCli, sleep, startServer, stopAllServers, tempSqliteUrl, type ServerProcess } from '../helpers/cli.js';
 import { redisUrl } from '../helpers/redis.js';
 
 /**
@@ -39,9 +39,7 @@ describe('rate limits on the real server', () => {
   it.skipIf(!redisUrl)('GS_RATE_LIMIT with REDIS_URL: counted in Redis', async () => {
     // A key of its own: Redis outlives this test, and another run's counts must not be this one's.
     const db = tempSqliteUrl();
-    const created = await runCli(['keys', 'create', '--name', 'rate-limit-e2e', '--db', db]);
-    expect(created.code, created.stderr).toBe(0);
-    const key = /gsk_[0-9A-Za-z]{12}_[0-9A-Za-z]{32}/.exec(created.stdout)![0];
+    const key = await createKey(db, 'rate-limit-e2e');
     const server = await startServer({ env: { DATABASE_URL: db, GS_RATE_LIMIT: '3/min', REDIS_URL: redisUrl! } });
     const { statuses } = await fourCallsInOneMinute(server, key);
     expect(statuses).toEqual([200, 200, 200, 429]);

@@ -193,6 +193,13 @@ export function oneLineFailure(result: CliResult): string {
   return lines[0]!;
 }
 
+/** Creates a key named `name` with `keys create` on the database `db` (which must succeed) and returns the key it printed. */
+export async function createKey(db: string, name: string): Promise<string> {
+  const created = await runCli(['keys', 'create', '--name', name, '--db', db]);
+  expect(created.code, created.stderr).toBe(0);
+  return /gsk_[0-9A-Za-z]{12}_[0-9A-Za-z]{32}/.exec(created.stdout)![0];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Servers
 
