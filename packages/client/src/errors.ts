@@ -6,17 +6,11 @@
  *   invalid records) and `message` (errorDesc again)
  */
 
-export interface GainsightApiErrorInit {
-  readonly status: number;
-  readonly errorCode: string | null;
-  readonly errorDesc: string;
-  readonly requestId: string | null;
-  readonly method: string;
-  readonly url: string;
+/** What the constructor takes: the error's own fields (declared once, on the class), `details` and `retryAfterMs` optional. */
+export type GainsightApiErrorInit = Pick<GainsightApiError, 'status' | 'errorCode' | 'errorDesc' | 'requestId' | 'method' | 'url' | 'attempts'> & {
   readonly details?: unknown;
-  readonly attempts: number;
   readonly retryAfterMs?: number;
-}
+};
 
 /** The server answered with a failure (HTTP status outside 2xx, or `result: false`). */
 export class GainsightApiError extends Error {
