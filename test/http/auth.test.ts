@@ -34,6 +34,8 @@ interface Operation {
   readonly declaredPublic: boolean;
   /** The operation's `x-access` is `write` (a read-only key gets 403). */
   readonly writes: boolean;
+  /** Declared for admin keys only (x-access admin): other keys get 403. */
+  readonly admin: boolean;
 }
 
 /**
@@ -59,6 +61,7 @@ async function readOperations(): Promise<Operation[]> {
           hasBody: operation.requestBody !== undefined,
           declaredPublic: Array.isArray(operation.security) && operation.security.length === 0,
           writes: operation['x-access'] === 'write',
+          admin: operation['x-access'] === 'admin',
         });
       }
     }
@@ -71,7 +74,7 @@ async function readOperations(): Promise<Operation[]> {
 const operations = await readOperations();
 const publicOperations = operations.filter((op) => PUBLIC_OPERATIONS.has(op.name));
 const protectedOperations = operations.filter((op) => !PUBLIC_OPERATIONS.has(op.name));
-const readOperationsList = protectedOperations.filter((op) => !op.writes);
+const readOperationsList = protectedOperations.filter((op) => !op.writes && !op.admin);
 const writeOperations = protectedOperations.filter((op) => op.writes);
 
 /** A body the operation would accept (or at least parse) if the caller were allowed. */
@@ -152,8 +155,9 @@ describeEachBackend('auth', (backend) => {
       }
     });
 
-    it.each(cases)('%s: the bootstrap key and a read-write key are accepted', async (_name, op) => {
-      for (const key of [BOOTSTRAP_KEY, readWriteKey]) {
+    it.each(cases)('%s: the bootstrap key and a read-write key are accepted (admin operations: the bootstrap key only)', async (_name, op) => {
+      if (op.admin) expectError(await t.request(op.method, op.url, { key: readWriteKey, body: bodyFor(op) }), 403, 'GSAPI_4030');
+      for (const key of op.admin ? [BOOTSTRAP_KEY] : [BOOTSTRAP_KEY, readWriteKey]) {
         const res = await t.request(op.method, op.url, { key, body: bodyFor(op) });
         expect([401, 403]).not.toContain(res.status);
         expect(res.status).toBeLessThan(500);
@@ -177,7 +181,7 @@ describeEachBackend('auth', (backend) => {
   });
 
   describe('read-only keys', () => {
-    it.each(writeOperations.map((op) => [op.name, op] as const))('%s -> 403 GSAPI_4030', async (_name, op) => {
+    it.each([...writeOperations, ...protectedOperations.filter((op) => op.admin)].map((op) => [op.name, op] as const))('%s -> 403 GSAPI_4030', async (_name, op) => {
       expectError(await t.request(op.method, op.url, { key: readOnlyKey, body: bodyFor(op) }), 403, 'GSAPI_4030');
       // Forbidden before validation: a malformed id or body does not change the answer.
       expectError(await t.request(op.method, op.malformedUrl, { key: readOnlyKey, body: { Nope: true } }), 403, 'GSAPI_4030');
