@@ -16,6 +16,7 @@
  * report or a query is a read); "successful" is a 2xx answer that is not an Idempotency-Key
  * replay (a replay writes nothing).
  */
+import { AsyncResource } from 'node:async_hooks';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import { auditRoutes } from '../api/admin/audit-routes.js';
 import type { ObjectRegistry } from '../domain/registry.js';
@@ -104,6 +105,11 @@ export function createAuditTrail(repository: AuditRepository, log: FastifyBaseLo
     return writing;
   };
 
+  // record() is called while a request is answered, inside its async context: a write started
+  // there would join that request's transaction (an Idempotency-Key's holds the SQLite connection)
+  // and wait for the connection it holds. Batches are written in the context the trail was made in.
+  const flushOutsideRequest = AsyncResource.bind(() => void flush());
+
   return {
     record(entry) {
       pending.push(entry);
@@ -111,9 +117,9 @@ export function createAuditTrail(repository: AuditRepository, log: FastifyBaseLo
         const dropped = pending.splice(0, pending.length - MAX_PENDING);
         log.warn({ entries: dropped.length }, 'audit entries dropped: too many waiting to be written');
       }
-      if (pending.length >= BATCH_SIZE) void flush();
+      if (pending.length >= BATCH_SIZE) flushOutsideRequest();
       else if (!timer) {
-        timer = setTimeout(() => void flush(), interval);
+        timer = setTimeout(flushOutsideRequest, interval);
         timer.unref();
       }
     },

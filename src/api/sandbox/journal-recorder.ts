@@ -7,6 +7,7 @@
  * If the database falls behind, the buffer keeps only the newest `maxRecords` requests, so memory
  * stays bounded too.
  */
+import { AsyncResource } from 'node:async_hooks';
 import type { JournalStore } from '../../domain/sandbox/ports.js';
 import { truncate, type JournalOptions, type NewJournalRecord } from '../../domain/sandbox/journal.js';
 import { redactHeaders, redactQuery, scrub } from './redact.js';
@@ -38,6 +39,10 @@ export class JournalRecorder {
   private closing = false;
   private flushing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
+  // record() runs inside a request's async context: a write started there would join that
+  // request's transaction (an Idempotency-Key's holds the SQLite connection) and wait for the
+  // connection it holds. Batches are written in the context the recorder was made in.
+  private readonly flushOutsideRequest = AsyncResource.bind(() => void this.flush());
 
   constructor(
     private readonly store: JournalStore,
@@ -52,7 +57,7 @@ export class JournalRecorder {
   record(request: FinishedRequest): void {
     this.buffer.push(request);
     if (this.buffer.length > this.options.maxRecords) this.buffer.splice(0, this.buffer.length - this.options.maxRecords);
-    if (this.buffer.length === BATCH_SIZE) setImmediate(() => void this.flush());
+    if (this.buffer.length === BATCH_SIZE) setImmediate(this.flushOutsideRequest);
   }
 
   /** Writes what is buffered (one write at a time; a call during one waits for it and goes on). */
