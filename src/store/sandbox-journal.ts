@@ -67,8 +67,14 @@ function toRow(record: NewJournalRecord): Omit<Row, 'seq'> {
   };
 }
 
-/** Rows per INSERT: 15 columns each stays far below SQLite's limit of bound parameters. */
-const ROWS_PER_INSERT = 100;
+/**
+ * Rows per INSERT: 16 rows of 15 columns bind 240 values, so the statement stays in the SQLite
+ * statement cache (sqlite.ts caches none with more than 256); preparing a 100-row statement
+ * for every chunk cost more than writing its rows.
+ */
+const SQLITE_ROWS_PER_INSERT = 16;
+/** PostgreSQL binds up to 65,535 values and pays a round trip per statement: more rows each. */
+const POSTGRES_ROWS_PER_INSERT = 100;
 const COLUMNS = Object.keys(toRow({} as NewJournalRecord)) as (keyof Omit<Row, 'seq'>)[];
 /** Rows read per round while a path glob filters in JavaScript. */
 const SCAN_BATCH = 1000;
@@ -78,15 +84,16 @@ export function createJournalStore(database: Database): JournalStore {
   // Compiled once (Kysely building a 100-row statement per batch cost more than the database's
   // own work): a statement for a full chunk of rows and one for a single row.
   const insertOf = (rows: number): CompiledQuery => db.insertInto('sandbox_request').values(Array.from({ length: rows }, () => Object.fromEntries(COLUMNS.map((column) => [column, null])))).compile();
-  const chunkInsert = insertOf(ROWS_PER_INSERT);
+  const rowsPerInsert = database.dialect === 'sqlite' ? SQLITE_ROWS_PER_INSERT : POSTGRES_ROWS_PER_INSERT;
+  const chunkInsert = insertOf(rowsPerInsert);
   const rowInsert = insertOf(1);
   const parametersOf = (rows: readonly NewJournalRecord[]) => rows.flatMap((record) => Object.values(toRow(record)));
   const store: JournalStore = {
     async append(records) {
       await db.transaction().execute(async (trx) => {
         let start = 0;
-        for (; start + ROWS_PER_INSERT <= records.length; start += ROWS_PER_INSERT) {
-          await trx.executeQuery({ ...chunkInsert, parameters: parametersOf(records.slice(start, start + ROWS_PER_INSERT)) });
+        for (; start + rowsPerInsert <= records.length; start += rowsPerInsert) {
+          await trx.executeQuery({ ...chunkInsert, parameters: parametersOf(records.slice(start, start + rowsPerInsert)) });
         }
         for (; start < records.length; start++) await trx.executeQuery({ ...rowInsert, parameters: parametersOf([records[start]!]) });
       });
@@ -123,7 +130,13 @@ export function createJournalStore(database: Database): JournalStore {
     },
 
     async prune(maxRecords, olderThan) {
-      const byAge = await db.deleteFrom('sandbox_request').where('at', '<', olderThan).executeTakeFirst();
+      // Records arrive in time order, so the old ones are at the low end of `seq` (the only index):
+      // everything below the first record young enough goes. (Nodes' batches interleave, so a
+      // record a node wrote late may outlive the bound by that node's delay, a second or so.)
+      const firstYoung = (await db.selectFrom('sandbox_request').select('seq').where('at', '>=', olderThan).orderBy('seq').limit(1).executeTakeFirst()) as
+        | { seq: unknown }
+        | undefined;
+      const byAge = await (firstYoung ? db.deleteFrom('sandbox_request').where('seq', '<', Number(firstYoung.seq)) : db.deleteFrom('sandbox_request')).executeTakeFirst();
       // The oldest id still kept; everything below it goes.
       const boundary = (await db
         .selectFrom('sandbox_request')

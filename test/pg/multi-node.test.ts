@@ -31,7 +31,7 @@ describe.skipIf(!postgresUrl)('several nodes on one PostgreSQL database [postgre
     const started = await nodes(6);
     const reports = await Promise.all(started.map((store) => store.migrate()));
     const applied = reports.flatMap((report) => report.applied);
-    expect(applied.filter((step) => /^\d{4}-/.test(step)).sort()).toEqual(['0001-initial', '0002-reports', '0003-events', '0004-schema-state', '0005-record-count', '0006-admin-keys', '0007-sandbox', '0008-idempotency', '0009-rate-limit', '0010-audit']);
+    expect(applied.filter((step) => /^\d{4}-/.test(step)).sort()).toEqual(['0001-initial', '0002-reports', '0003-events', '0004-schema-state', '0005-record-count', '0006-admin-keys', '0007-sandbox', '0008-idempotency', '0009-rate-limit', '0010-audit', '0011-journal-indexes']);
     expect(applied).toEqual(
       expect.arrayContaining([
         'create table gsuser (object gsuser, 11 fields)',

@@ -15,14 +15,23 @@ const KEY_PATTERN = /gsk_[0-9A-Za-z]{12}_[0-9A-Za-z]{32}/g;
 /** A header value that looks like a credential whatever its name: `Bearer ...`, `Basic ...`. */
 const CREDENTIAL_VALUE = /^\s*(bearer|basic|digest|token)\s+\S/i;
 
+/** What isSecretHeader said of the header names seen (clients send the same few names again and again). */
+const secretHeaderNames = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 1000;
+
 export function isSecretHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return SECRET_HEADERS.has(lower) || /(^|[-_])(token|secret|password|api-?key|access-?key|session)([-_]|$)/.test(lower);
+  let secret = secretHeaderNames.get(name);
+  if (secret === undefined) {
+    const lower = name.toLowerCase();
+    secret = SECRET_HEADERS.has(lower) || /(^|[-_])(token|secret|password|api-?key|access-?key|session)([-_]|$)/.test(lower);
+    if (secretHeaderNames.size < MAX_REMEMBERED_NAMES) secretHeaderNames.set(name, secret);
+  }
+  return secret;
 }
 
 /** Removes every secret from text: this server's keys, and the presented key when given. */
 export function scrub(text: string, presentedKey: string | undefined): string {
-  let out = presentedKey && presentedKey.length >= 4 ? text.split(presentedKey).join(REDACTED) : text;
+  let out = presentedKey && presentedKey.length >= 4 && text.includes(presentedKey) ? text.split(presentedKey).join(REDACTED) : text;
   if (out.includes('gsk_')) out = out.replace(KEY_PATTERN, REDACTED);
   return out;
 }

@@ -10,6 +10,7 @@ import * as sandbox from './0007-sandbox.js';
 import * as idempotency from './0008-idempotency.js';
 import * as rateLimit from './0009-rate-limit.js';
 import * as audit from './0010-audit.js';
+import * as journalIndexes from './0011-journal-indexes.js';
 
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
 
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0008-idempotency': idempotency,
   '0009-rate-limit': rateLimit,
   '0010-audit': audit,
+  '0011-journal-indexes': journalIndexes,
 };
 
 /** The names of every migration this version knows, in order (a backup's must be among them). */
