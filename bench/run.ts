@@ -8,7 +8,8 @@
  * For each size (`--sizes`, companies; people are 3×) a fresh database is seeded with the CLI
  * (`seed --companies N --people 3N --random-seed bench`): a SQLite file in a temporary directory,
  * or with a PostgreSQL `--db`, the URL's schema (?schema=, default bench) suffixed with the size
- * (`bench_10000`), dropped first and again at the end (`--keep` keeps it; `--reuse` uses one that
+ * (`bench_10000`), dropped first and again at the end (`--keep` keeps it, and a SQLite file as
+ * `<tmpdir>/gs-bench-<size>.db`; `--reuse` uses one that
  * holds exactly the size's companies and people, seeded beforehand, and leaves it). The built server
  * (dist/) is started on it pinned to CPU 0, wrk and this script run on CPU 1, and it measures:
  *
@@ -24,6 +25,9 @@
  * - every built-in report (POST /v1/reports), median of `--runs` after a warm-up;
  * - POST /v1/companies from 50 connections (wrk with a Lua script, a unique Name per request);
  *   the server runs with its defaults, so every insert is durable (SQLite synchronous=full);
+ * - the sandbox's request journal (smallest size only): GET by id and page 0 with and without
+ *   `--sandbox`, two servers on the same database, rounds alternating, saturated (requests/s) and
+ *   from one client (latency p50 and p99);
  * - the server's peak memory (VmHWM from /proc; VmRSS is also sampled during the wrk runs).
  *
  * The goals (README) are judged at the smallest size for requests/s and at the largest for the
@@ -59,7 +63,9 @@ import {
   wholeOption,
   wrk,
   wrkAlternating,
+  wrkAlternatingMeasured,
   type Answer,
+  type WrkMeasurement,
   type RunningServer,
 } from './lib/server.js';
 
@@ -116,7 +122,9 @@ const cli = snapshotBuild(work);
  */
 async function freshDatabase(companies: number): Promise<{ url: string; seeded: boolean; drop(): Promise<void> }> {
   if (!values.db) {
-    const file = join(work, `bench-${companies}.db`);
+    // --keep: outside the run's temporary directory (which goes at the end), for profiling afterwards.
+    const file = values.keep ? join(tmpdir(), `gs-bench-${companies}.db`) : join(work, `bench-${companies}.db`);
+    if (values.keep) ['', '-wal', '-shm'].forEach((suffix) => rmSync(file + suffix, { force: true }));
     return { url: `sqlite:${file}`, seeded: true, drop: async () => ['', '-wal', '-shm'].forEach((suffix) => rmSync(file + suffix, { force: true })) };
   }
   const url = new URL(values.db);
@@ -402,6 +410,44 @@ async function measure(companies: number): Promise<void> {
         }),
       );
     });
+
+    // The sandbox's request journal (serve --sandbox): the same requests to a second server on the
+    // same database with the journal on, rounds alternating with this one; saturated (requests/s,
+    // `--connections`) and from one client (latency of each request while the server has time to spare).
+    if (companies === smallest) {
+      await attempt('journal cost', data, async () => {
+        const journaled = await startServer(database.url, cli, ['--sandbox']);
+        try {
+          const requests = [
+            { id: 'get-by-id', name: 'GET /v1/companies/{id}', path: `/v1/companies/${id}` },
+            { id: 'companies-first-page', name: 'GET /v1/companies?pageSize=25, page 0', path: pageOf('companies', PAGE_SIZE, 0) },
+          ];
+          for (const r of requests) {
+            const saturated = await wrkAlternatingMeasured(journaled.base, base, r.path, { warmup, rounds, seconds: duration, connections });
+            const oneClient = await wrkAlternatingMeasured(journaled.base, base, r.path, { warmup: 0, rounds, seconds: duration, connections: 1 });
+            const rates = (ms: WrkMeasurement[]) => ms.map((m) => m.rate);
+            const p50s = (ms: WrkMeasurement[]) => ms.map((m) => m.p50Ms);
+            const p99 = (ms: WrkMeasurement[]) => median(ms.map((m) => m.p99Ms)).toFixed(2);
+            const common = { ...data, baselineName: 'without --sandbox' };
+            scenarios.push(
+              scenario({ id: `journal-${r.id}`, name: `${r.name} with --sandbox (request journal on), ${connections} connections`, ...common, value: median(rates(saturated.ours)), unit: 'req/s', baseline: median(rates(saturated.baseline)), samples: rates(saturated.ours) }),
+              scenario({
+                id: `journal-${r.id}-latency`,
+                name: `${r.name} with --sandbox, latency p50 from one client`,
+                ...common,
+                value: median(p50s(oneClient.ours)),
+                unit: 'ms',
+                baseline: median(p50s(oneClient.baseline)),
+                samples: p50s(oneClient.ours),
+                note: `p99 ${p99(oneClient.ours)} ms, ${p99(oneClient.baseline)} ms without`,
+              }),
+            );
+          }
+        } finally {
+          await stop(journaled.child);
+        }
+      });
+    }
 
     const hwm = memoryMb(pid, 'VmHWM') ?? Number.NaN;
     scenarios.push(

@@ -113,10 +113,10 @@ export interface RunningServer {
  * Starts the built server on `database`, pinned to CPU 0, logging only warnings (nothing written
  * per request); its output goes straight to this process's stderr (no pipe to fill or to read).
  */
-export async function startServer(database: string, cli = BUILT_CLI): Promise<RunningServer> {
+export async function startServer(database: string, cli = BUILT_CLI, extraArguments: readonly string[] = []): Promise<RunningServer> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn('taskset', ['-c', '0', process.execPath, cli, 'serve', '--port', String(port), '--log-level', 'warn', '--db', database], {
+  const child = spawn('taskset', ['-c', '0', process.execPath, cli, 'serve', '--port', String(port), '--log-level', 'warn', '--db', database, ...extraArguments], {
     env: { ...process.env, GS_ACCESS_KEY: HTTP_BENCH_KEY },
     stdio: ['ignore', 2, 2],
   });
@@ -198,13 +198,33 @@ const execFileAsync = promisify(execFile);
  * Requests per second from wrk (one thread, pinned to CPU 1) on `url`; fails on any non-2xx
  * answer or socket error. Runs without blocking this process, so it can sample meanwhile.
  */
-export async function wrk(url: string, { seconds, connections, script }: WrkOptions): Promise<number> {
+export async function wrk(url: string, options: WrkOptions): Promise<number> {
+  return (await wrkMeasured(url, options)).rate;
+}
+
+export interface WrkMeasurement {
+  /** Requests per second. */
+  rate: number;
+  /** Latency percentiles in ms (wrk --latency). */
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** wrk's units as milliseconds: `812.00us`, `1.20ms`, `2.01s`. */
+function milliseconds(value: string, unit: string): number {
+  return Number(value) * ({ us: 0.001, ms: 1, s: 1000, m: 60_000 } as Record<string, number>)[unit]!;
+}
+
+/** As wrk(), with the latency distribution too. */
+export async function wrkMeasured(url: string, { seconds, connections, script }: WrkOptions): Promise<WrkMeasurement> {
   // A 10 s timeout (wrk's default is 2 s): a slow answer on the loaded machine is slow, not an error.
-  const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-H', `accessKey: ${HTTP_BENCH_KEY}`, ...(script ? ['-s', script] : []), url];
+  const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', '-H', `accessKey: ${HTTP_BENCH_KEY}`, ...(script ? ['-s', script] : []), url];
   const { stdout } = await execFileAsync('taskset', args, { encoding: 'utf8' });
   const rate = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
-  if (!rate || /Non-2xx|Socket errors/.test(stdout)) throw new Error(`wrk failed on ${url}:\n${stdout}`);
-  return Number(rate[1]);
+  const p50 = /^\s+50%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(stdout);
+  const p99 = /^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(stdout);
+  if (!rate || !p50 || !p99 || /Non-2xx|Socket errors/.test(stdout)) throw new Error(`wrk failed on ${url}:\n${stdout}`);
+  return { rate: Number(rate[1]), p50Ms: milliseconds(p50[1]!, p50[2]!), p99Ms: milliseconds(p99[1]!, p99[2]!) };
 }
 
 /**
@@ -216,17 +236,28 @@ export async function wrkAlternating(
   server: string,
   bare: string,
   path: string,
-  { warmup, rounds, ...options }: WrkOptions & { warmup: number; rounds: number },
+  options: WrkOptions & { warmup: number; rounds: number },
 ): Promise<{ ours: number[]; baseline: number[] }> {
+  const { ours, baseline } = await wrkAlternatingMeasured(server, bare, path, options);
+  return { ours: ours.map((m) => m.rate), baseline: baseline.map((m) => m.rate) };
+}
+
+/** As wrkAlternating(), with each round's latency distribution too. */
+export async function wrkAlternatingMeasured(
+  server: string,
+  other: string,
+  path: string,
+  { warmup, rounds, ...options }: WrkOptions & { warmup: number; rounds: number },
+): Promise<{ ours: WrkMeasurement[]; baseline: WrkMeasurement[] }> {
   if (warmup > 0) {
     await wrk(server + path, { ...options, seconds: warmup });
-    await wrk(bare + path, { ...options, seconds: warmup });
+    await wrk(other + path, { ...options, seconds: warmup });
   }
-  const ours: number[] = [];
-  const baseline: number[] = [];
+  const ours: WrkMeasurement[] = [];
+  const baseline: WrkMeasurement[] = [];
   for (let round = 0; round < rounds; round++) {
-    ours.push(await wrk(server + path, options));
-    baseline.push(await wrk(bare + path, options));
+    ours.push(await wrkMeasured(server + path, options));
+    baseline.push(await wrkMeasured(other + path, options));
   }
   return { ours, baseline };
 }

@@ -129,25 +129,23 @@ export function createJournalStore(database: Database): JournalStore {
       return Number(result.numDeletedRows);
     },
 
-    async prune(maxRecords, olderThan) {
+    async prune(maxRecords, olderThan, limit) {
       // Records arrive in time order, so the old ones are at the low end of `seq` (the only index):
       // everything below the first record young enough goes. (Nodes' batches interleave, so a
       // record a node wrote late may outlive the bound by that node's delay, a second or so.)
       const firstYoung = (await db.selectFrom('sandbox_request').select('seq').where('at', '>=', olderThan).orderBy('seq').limit(1).executeTakeFirst()) as
         | { seq: unknown }
         | undefined;
-      const byAge = await (firstYoung ? db.deleteFrom('sandbox_request').where('seq', '<', Number(firstYoung.seq)) : db.deleteFrom('sandbox_request')).executeTakeFirst();
-      // The oldest id still kept; everything below it goes.
-      const boundary = (await db
-        .selectFrom('sandbox_request')
-        .select('seq')
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .offset(maxRecords - 1)
-        .executeTakeFirst()) as { seq: unknown } | undefined;
-      if (!boundary) return Number(byAge.numDeletedRows);
-      const byCount = await db.deleteFrom('sandbox_request').where('seq', '<', Number(boundary.seq)).executeTakeFirst();
-      return Number(byAge.numDeletedRows) + Number(byCount.numDeletedRows);
+      // The oldest record the count keeps (none: fewer than maxRecords).
+      const firstCounted = (await db.selectFrom('sandbox_request').select('seq').orderBy('seq', 'desc').limit(1).offset(maxRecords - 1).executeTakeFirst()) as
+        | { seq: unknown }
+        | undefined;
+      // Everything is old when no record is young enough.
+      const keepFrom = firstYoung ? Math.max(Number(firstYoung.seq), firstCounted ? Number(firstCounted.seq) : 0) : Number.POSITIVE_INFINITY;
+      let oldest = db.selectFrom('sandbox_request').select('seq').orderBy('seq').limit(limit);
+      if (Number.isFinite(keepFrom)) oldest = oldest.where('seq', '<', keepFrom);
+      const result = await db.deleteFrom('sandbox_request').where('seq', 'in', oldest).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
 
     async count() {

@@ -56,12 +56,17 @@ it('prunes to the newest records by count, and by age from the oldest end', asyn
   const now = new Date().toISOString();
   await journal.append(Array.from({ length: 30 }, (_, i) => record(i, old)));
   await journal.append(Array.from({ length: 50 }, (_, i) => record(100 + i, now)));
-  expect(await journal.prune(1000, new Date(Date.now() - 60_000).toISOString())).toBe(30);
+  const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+  expect(await journal.prune(1000, minuteAgo, 500)).toBe(30);
   expect(await journal.count()).toBe(50);
-  expect(await journal.prune(20, new Date(Date.now() - 60_000).toISOString())).toBe(30);
+  // At most `limit` a call, the oldest first.
+  expect(await journal.prune(20, minuteAgo, 12)).toBe(12);
+  expect(await journal.prune(20, minuteAgo, 12)).toBe(12);
+  expect(await journal.prune(20, minuteAgo, 12)).toBe(6);
+  expect(await journal.prune(20, minuteAgo, 12)).toBe(0);
   const kept = await journal.list({ limit: 100 });
   expect(kept.map((r) => r.requestId)).toEqual(Array.from({ length: 20 }, (_, i) => `req-${149 - i}`));
   // Everything old: all of it goes.
-  expect(await journal.prune(1000, new Date(Date.now() + 60_000).toISOString())).toBe(20);
+  expect(await journal.prune(1000, new Date(Date.now() + 60_000).toISOString(), 500)).toBe(20);
   expect(await journal.count()).toBe(0);
 });

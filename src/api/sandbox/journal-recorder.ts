@@ -28,9 +28,16 @@ export interface FinishedRequest {
   readonly faultId: string | undefined;
 }
 
-/** Buffered requests that make the recorder write at once instead of at the next tick. */
-const BATCH_SIZE = 500;
+/**
+ * Records written per transaction, and buffered requests that make the recorder write at once
+ * instead of at the next tick. A transaction holds the event loop while SQLite writes it (about
+ * 25 us a record, 90 us with an 8 KiB body): 100 keep that stall to a few milliseconds, and the
+ * recorder lets waiting requests run between two (one fsync each on SQLite, about 0.6 ms here).
+ */
+const BATCH_SIZE = 100;
 const PRUNE_INTERVAL_MS = 1000;
+/** Records deleted per statement when pruning (a second of a busy server's requests is thousands). */
+const PRUNE_BATCH_SIZE = 500;
 
 export class JournalRecorder {
   private buffer: FinishedRequest[] = [];
@@ -78,8 +85,9 @@ export class JournalRecorder {
 
   private async write(batch: readonly FinishedRequest[]): Promise<void> {
     try {
-      if (batch.length > 0) {
-        await this.store.append(batch.map((request) => this.toRecord(request)));
+      for (let start = 0; start < batch.length; start += BATCH_SIZE) {
+        if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+        await this.store.append(batch.slice(start, start + BATCH_SIZE).map((request) => this.toRecord(request)));
         this.unpruned = true;
       }
       // Pruning reads the journal's end: once a second is enough (and at close), so between two
@@ -87,7 +95,10 @@ export class JournalRecorder {
       if (this.pruneDue()) {
         this.prunedAt = Date.now();
         this.unpruned = false;
-        await this.store.prune(this.options.maxRecords, new Date(Date.now() - this.options.maxAgeMs).toISOString());
+        const olderThan = new Date(Date.now() - this.options.maxAgeMs).toISOString();
+        while ((await this.store.prune(this.options.maxRecords, olderThan, PRUNE_BATCH_SIZE)) === PRUNE_BATCH_SIZE) {
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
     } catch (error) {
       // The journal is a diagnostic: losing a batch must never fail or slow the API.

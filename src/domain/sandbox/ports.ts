@@ -10,8 +10,11 @@ export interface JournalStore {
   list(filter: JournalFilter): Promise<JournalRecord[]>;
   /** Removes every record; answers how many. */
   clear(): Promise<number>;
-  /** Keeps at most `maxRecords`, none older than `olderThan` (ISO); answers how many went. */
-  prune(maxRecords: number, olderThan: string): Promise<number>;
+  /**
+   * Removes up to `limit` of the oldest records beyond the bounds (more than `maxRecords`, or
+   * older than `olderThan`, ISO); answers how many went (`limit`: there may be more).
+   */
+  prune(maxRecords: number, olderThan: string, limit: number): Promise<number>;
   count(): Promise<number>;
 }
 
