@@ -11,7 +11,8 @@
  * Verified keys are cached for `cacheTtlMs` (default 5 s) so the hot path does no database work;
  * a revocation therefore takes effect on other nodes within that time, and at once on this one.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256 } from './sha256.js';
 
 /** Access keys as the store keeps them (implemented in store/key-repository.ts). */
 export interface StoredAccessKey {
@@ -95,10 +96,6 @@ function randomBase62(length: number): string {
     }
   }
   return out;
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
 }
 
 export function displayPrefix(id: string): string {

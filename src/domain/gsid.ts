@@ -1,4 +1,5 @@
-import { createHash, randomFillSync } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+import { sha256 } from './sha256.js';
 
 /**
  * Gsids are 36 upper-case letters and digits, like real Gainsight ids. The first 9 characters
@@ -85,7 +86,7 @@ export function seededGsid(now: number, nextIndex: IndexSource): string {
  * a schema declares (picklist options, dropdown categories) must not change between starts.
  */
 export function derivedGsid(text: string): string {
-  const digest = createHash('sha256').update(text).digest();
+  const digest = sha256(text);
   let id = '';
   for (let i = 0; id.length < GSID_LENGTH; i++) id += ALPHABET[digest[i % digest.length]! % 36];
   return id;

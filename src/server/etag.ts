@@ -7,12 +7,12 @@
  * written in the same millisecond, and computing it costs a hash of a few hundred bytes, not a
  * query. It is a strong tag: equal tags mean byte-identical representations.
  */
-import { createHash } from 'node:crypto';
 import { errors } from '../domain/errors.js';
+import { sha256Base64Url } from '../domain/sha256.js';
 
 /** The strong entity tag of a representation: 144 bits of its SHA-256, quoted. */
 export function entityTag(representation: string): string {
-  return `"${createHash('sha256').update(representation).digest('base64url').slice(0, 24)}"`;
+  return `"${sha256Base64Url(representation).slice(0, 24)}"`;
 }
 
 /** What an If-Match header asks for: any current version (`*`), or one of these tags. */

@@ -2,9 +2,9 @@
  * Link rows of linking references: a reference declared with `links` (a person's seed
  * `CompanyId`) is also recorded as a row of the link object (`company_person`), once per pair.
  */
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { GSID_LENGTH } from '../domain/gsid.js';
+import { sha256 } from '../domain/sha256.js';
 import type { FieldDescription, ObjectDescription } from '../domain/object-model.js';
 import type { ObjectRegistry } from '../domain/registry.js';
 
@@ -23,7 +23,7 @@ const ROWS_PER_STATEMENT = 5000;
  * stays deterministic.
  */
 export function linkGsid(targetGsid: string, selfGsid: string): string {
-  const digest = createHash('sha256').update(`${targetGsid}:${selfGsid}`).digest();
+  const digest = sha256(`${targetGsid}:${selfGsid}`);
   let id = selfGsid.slice(0, 9);
   for (let i = 0; id.length < GSID_LENGTH; i++) id += ALPHABET[digest[i % digest.length]! % 36];
   return id;
