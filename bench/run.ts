@@ -124,8 +124,9 @@ async function freshDatabase(companies: number): Promise<{ url: string; seeded: 
   if (!values.db) {
     // --keep: outside the run's temporary directory (which goes at the end), for profiling afterwards.
     const file = values.keep ? join(tmpdir(), `gs-bench-${companies}.db`) : join(work, `bench-${companies}.db`);
-    if (values.keep) ['', '-wal', '-shm'].forEach((suffix) => rmSync(file + suffix, { force: true }));
-    return { url: `sqlite:${file}`, seeded: true, drop: async () => ['', '-wal', '-shm'].forEach((suffix) => rmSync(file + suffix, { force: true })) };
+    const drop = async () => ['', '-wal', '-shm'].forEach((suffix) => rmSync(file + suffix, { force: true }));
+    if (values.keep) await drop();
+    return { url: `sqlite:${file}`, seeded: true, drop };
   }
   const url = new URL(values.db);
   const schema = `${url.searchParams.get('schema') ?? 'bench'}_${companies}`;

@@ -81,8 +81,8 @@ const SCAN_BATCH = 1000;
 
 export function createJournalStore(database: Database): JournalStore {
   const { db } = database;
-  // Compiled once (Kysely building a 100-row statement per batch cost more than the database's
-  // own work): a statement for a full chunk of rows and one for a single row.
+  // Compiled once (Kysely building a multi-row statement per batch cost more than the
+  // database's own work): a statement for a full chunk of rows and one for a single row.
   const insertOf = (rows: number): CompiledQuery => db.insertInto('sandbox_request').values(Array.from({ length: rows }, () => Object.fromEntries(COLUMNS.map((column) => [column, null])))).compile();
   const rowsPerInsert = database.dialect === 'sqlite' ? SQLITE_ROWS_PER_INSERT : POSTGRES_ROWS_PER_INSERT;
   const chunkInsert = insertOf(rowsPerInsert);
