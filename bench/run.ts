@@ -26,8 +26,9 @@
  * - POST /v1/companies from 50 connections (wrk with a Lua script, a unique Name per request);
  *   the server runs with its defaults, so every insert is durable (SQLite synchronous=full);
  * - the sandbox's request journal (smallest size only): GET by id and page 0 with and without
- *   `--sandbox`, two servers on the same database, rounds alternating, saturated (requests/s) and
- *   from one client (latency p50 and p99);
+ *   `--sandbox`, two servers on the same database, rounds alternating, saturated (requests/s, and
+ *   CPU time per request of the request thread and of the whole process) and from one client
+ *   (latency p50 and p99);
  * - the server's peak memory (VmHWM from /proc; VmRSS is also sampled during the wrk runs).
  *
  * The goals (README) are judged at the smallest size for requests/s and at the largest for the
@@ -124,7 +125,8 @@ async function freshDatabase(companies: number): Promise<{ url: string; seeded: 
   if (!values.db) {
     // --keep: outside the run's temporary directory (which goes at the end), for profiling afterwards.
     const file = values.keep ? join(tmpdir(), `gs-bench-${companies}.db`) : join(work, `bench-${companies}.db`);
-    const drop = async () => ['', '-wal', '-shm'].forEach((suffix) => rmSync(file + suffix, { force: true }));
+    // The database, its WAL, and the sandbox journal's file beside it (with its WAL).
+    const drop = async () => ['', '-wal', '-shm', '-sandbox-journal', '-sandbox-journal-wal', '-sandbox-journal-shm'].forEach((suffix) => rmSync(file + suffix, { force: true }));
     if (values.keep) await drop();
     return { url: `sqlite:${file}`, seeded: true, drop };
   }
@@ -414,7 +416,8 @@ async function measure(companies: number): Promise<void> {
 
     // The sandbox's request journal (serve --sandbox): the same requests to a second server on the
     // same database with the journal on, rounds alternating with this one; saturated (requests/s,
-    // `--connections`) and from one client (latency of each request while the server has time to spare).
+    // `--connections`, and CPU time per request from /proc) and from one client (latency of each
+    // request while the server has time to spare).
     if (companies === smallest) {
       await attempt('journal cost', data, async () => {
         const journaled = await startServer(database.url, cli, ['--sandbox']);
@@ -424,14 +427,29 @@ async function measure(companies: number): Promise<void> {
             { id: 'companies-first-page', name: 'GET /v1/companies?pageSize=25, page 0', path: pageOf('companies', PAGE_SIZE, 0) },
           ];
           for (const r of requests) {
-            const saturated = await wrkAlternatingMeasured(journaled.base, base, r.path, { warmup, rounds, seconds: duration, connections });
+            const pids = { server: journaled.child.pid!, other: pid };
+            const saturated = await wrkAlternatingMeasured(journaled.base, base, r.path, { warmup, rounds, seconds: duration, connections, pids });
             const oneClient = await wrkAlternatingMeasured(journaled.base, base, r.path, { warmup: 0, rounds, seconds: duration, connections: 1 });
             const rates = (ms: WrkMeasurement[]) => ms.map((m) => m.rate);
             const p50s = (ms: WrkMeasurement[]) => ms.map((m) => m.p50Ms);
             const p99 = (ms: WrkMeasurement[]) => median(ms.map((m) => m.p99Ms)).toFixed(2);
+            const cpu = (ms: WrkMeasurement[], of: 'process' | 'mainThread') => ms.map((m) => m.cpuUs![of]);
+            const whole = (ms: WrkMeasurement[]) => median(cpu(ms, 'process')).toFixed(0);
             const common = { ...data, baselineName: 'without --sandbox' };
             scenarios.push(
               scenario({ id: `journal-${r.id}`, name: `${r.name} with --sandbox (request journal on), ${connections} connections`, ...common, value: median(rates(saturated.ours)), unit: 'req/s', baseline: median(rates(saturated.baseline)), samples: rates(saturated.ours) }),
+              // The journal's own work runs on a worker thread: what the request thread pays is
+              // this; the process's total (the worker's writes included) is in the note.
+              scenario({
+                id: `journal-${r.id}-request-thread-cpu`,
+                name: `${r.name} with --sandbox, CPU time of the request thread per request, ${connections} connections`,
+                ...common,
+                value: median(cpu(saturated.ours, 'mainThread')),
+                unit: 'us',
+                baseline: median(cpu(saturated.baseline, 'mainThread')),
+                samples: cpu(saturated.ours, 'mainThread'),
+                note: `whole process, the journal's worker thread included: ${whole(saturated.ours)} us, ${whole(saturated.baseline)} us without`,
+              }),
               scenario({
                 id: `journal-${r.id}-latency`,
                 name: `${r.name} with --sandbox, latency p50 from one client`,

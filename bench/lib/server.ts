@@ -205,6 +205,10 @@ export async function wrk(url: string, options: WrkOptions): Promise<number> {
 export interface WrkMeasurement {
   /** Requests per second. */
   rate: number;
+  /** Requests answered in the run. */
+  requests: number;
+  /** CPU time per request of the server's process and of its main thread, in us (when its pid was given). */
+  cpuUs?: { process: number; mainThread: number };
   /** Latency percentiles in ms (wrk --latency). */
   p50Ms: number;
   p99Ms: number;
@@ -221,11 +225,40 @@ export async function wrkMeasured(url: string, { seconds, connections, script }:
   const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', '-H', `accessKey: ${HTTP_BENCH_KEY}`, ...(script ? ['-s', script] : []), url];
   const { stdout } = await execFileAsync('taskset', args, { encoding: 'utf8' });
   const rate = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+  const requests = /(\d+) requests in/.exec(stdout);
   const p50 = /^\s+50%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(stdout);
   const p99 = /^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(stdout);
-  if (!rate || !p50 || !p99 || /Non-2xx|Socket errors/.test(stdout)) throw new Error(`wrk failed on ${url}:\n${stdout}`);
-  return { rate: Number(rate[1]), p50Ms: milliseconds(p50[1]!, p50[2]!), p99Ms: milliseconds(p99[1]!, p99[2]!) };
+  if (!rate || !requests || !p50 || !p99 || /Non-2xx|Socket errors/.test(stdout)) throw new Error(`wrk failed on ${url}:\n${stdout}`);
+  return { rate: Number(rate[1]), requests: Number(requests[1]), p50Ms: milliseconds(p50[1]!, p50[2]!), p99Ms: milliseconds(p99[1]!, p99[2]!) };
 }
+
+/** As wrkMeasured(), with the CPU time the process `pid` spent per request (from /proc). */
+async function wrkWithCpu(url: string, options: WrkOptions, pid: number | undefined): Promise<WrkMeasurement> {
+  if (pid === undefined) return wrkMeasured(url, options);
+  const before = cpuTimes(pid);
+  const measured = await wrkMeasured(url, options);
+  const after = cpuTimes(pid);
+  const perRequest = (ms: number) => (ms * 1000) / measured.requests;
+  return { ...measured, cpuUs: { process: perRequest(after.process - before.process), mainThread: perRequest(after.mainThread - before.mainThread) } };
+}
+
+/**
+ * CPU time (user + system, ms) a process has used: all its threads, and its main thread (the one
+ * answering requests; its thread id is the process id). Kernel ticks: 10 ms resolution.
+ */
+export function cpuTimes(pid: number): { process: number; mainThread: number } {
+  const ticks = (file: string) => {
+    const text = readFileSync(file, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const msPerTick = 1000 / CLOCK_TICKS_PER_SECOND;
+  return { process: ticks(`/proc/${pid}/stat`) * msPerTick, mainThread: ticks(`/proc/${pid}/task/${pid}/stat`) * msPerTick };
+}
+
+/** USER_HZ: Linux reports CPU times in 1/100 s on every architecture Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
  * Requests/s of the server and of the bare server on the same path: a warm-up of each (`warmup`
@@ -242,12 +275,15 @@ export async function wrkAlternating(
   return { ours: ours.map((m) => m.rate), baseline: baseline.map((m) => m.rate) };
 }
 
-/** As wrkAlternating(), with each round's latency distribution too. */
+/**
+ * As wrkAlternating(), with each round's latency distribution too, and the CPU time per request
+ * of the servers whose process ids are given (`pids`).
+ */
 export async function wrkAlternatingMeasured(
   server: string,
   other: string,
   path: string,
-  { warmup, rounds, ...options }: WrkOptions & { warmup: number; rounds: number },
+  { warmup, rounds, pids, ...options }: WrkOptions & { warmup: number; rounds: number; pids?: { server: number; other: number } },
 ): Promise<{ ours: WrkMeasurement[]; baseline: WrkMeasurement[] }> {
   if (warmup > 0) {
     await wrk(server + path, { ...options, seconds: warmup });
@@ -256,8 +292,8 @@ export async function wrkAlternatingMeasured(
   const ours: WrkMeasurement[] = [];
   const baseline: WrkMeasurement[] = [];
   for (let round = 0; round < rounds; round++) {
-    ours.push(await wrkMeasured(server + path, options));
-    baseline.push(await wrkMeasured(other + path, options));
+    ours.push(await wrkWithCpu(server + path, options, pids?.server));
+    baseline.push(await wrkWithCpu(other + path, options, pids?.other));
   }
   return { ours, baseline };
 }

@@ -4,7 +4,7 @@
  * the README's worked example run with Node's test runner against a real server.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { api, cliEnv, CLI_PATH, E2E_ACCESS_KEY, makeTempDir, removeTempDirs, REPO_ROOT, runCli, startServer, stopAllServers, tempSqliteUrl, waitFor } from '../helpers/cli.js';
@@ -84,6 +84,34 @@ describe('serve --sandbox', () => {
       expect(text).not.toContain(E2E_ACCESS_KEY);
     }
   }, 120_000);
+
+  it('keeps one journal for two servers on one SQLite file, in a file of its own beside it', async () => {
+    const db = tempSqliteUrl();
+    const env = { DATABASE_URL: db, GS_ACCESS_KEY: E2E_ACCESS_KEY };
+    const first = await startServer({ args: ['--sandbox'], env });
+    const second = await startServer({ args: ['--sandbox'], env });
+    const key = E2E_ACCESS_KEY;
+    // Writes on both servers while both journal them: none waits on the other's journal.
+    const written = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => api(i % 2 ? second.url : first.url, 'POST', '/v1/companies', { key, body: { Name: `Node ${i}` } })),
+    );
+    expect(written.map((answer) => answer.status)).toEqual(Array(40).fill(200));
+    const records = await waitFor(
+      async () => {
+        const listed = (await api(first.url, 'GET', '/v1/_sandbox/requests?method=POST&limit=100', { key })).body.data.records as { node: string }[];
+        return listed.length === 40 && listed;
+      },
+      { timeoutMs: 10_000, intervalMs: 200, what: "both servers' 40 POSTs in the journal" },
+    );
+    expect(new Set(records.map((record) => record.node)).size).toBe(2);
+    const path = db.slice('sqlite:'.length);
+    expect(existsSync(`${path}-sandbox-journal`)).toBe(true);
+    // Stopping writes the journal's last records and lets go of its file.
+    expect((await first.stop()).code).toBe(0);
+    expect((await second.stop()).code).toBe(0);
+    // No journal write failed, on either server (a warning would be in the log).
+    expect(first.stdout() + second.stdout()).not.toMatch(/request journal: /);
+  }, 60_000);
 
   it('answers 404 to the sandbox commands of a server without --sandbox', async () => {
     const server = await startServer({ env: { DATABASE_URL: tempSqliteUrl(), GS_ACCESS_KEY: E2E_ACCESS_KEY } });

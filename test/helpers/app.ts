@@ -49,7 +49,7 @@ export interface TestAppOptions {
   /** Idempotency-Key's clock and lifetime. */
   readonly idempotency?: IdempotencyOptions;
   /** As --sandbox (the sandbox controls under /v1/_sandbox/). */
-  readonly sandbox?: SandboxOptions;
+  readonly sandbox?: Omit<SandboxOptions, 'databaseUrl'>;
 }
 
 export async function createTestApp(backend: Backend, options: TestAppOptions = {}): Promise<TestApp> {
@@ -58,7 +58,9 @@ export async function createTestApp(backend: Backend, options: TestAppOptions = 
   const store = await openStore({ url: databaseUrl, sqliteSynchronous: 'normal', poolSize: 10, schema });
   await store.migrate();
   const accessKeys = createAccessKeyService(store.keys, { bootstrapKey: BOOTSTRAP_KEY, cacheTtlMs: options.cacheTtlMs });
-  const app = await buildApp({ store, accessKeys, picklistValues: options.picklistValues, idempotency: options.idempotency, sandbox: options.sandbox });
+  // The journal's worker thread connects to the same database (sqlite::memory: keeps it on this thread).
+  const sandbox = options.sandbox && { ...options.sandbox, databaseUrl };
+  const app = await buildApp({ store, accessKeys, picklistValues: options.picklistValues, idempotency: options.idempotency, sandbox });
   const openapi = await app.inject({ method: 'GET', url: '/openapi.json' });
   const checker = new ResponseChecker(openapi.json());
 

@@ -20,11 +20,12 @@ describe.skipIf(!postgresUrl)('sandbox on two nodes [postgres]', () => {
   const apps: FastifyInstance[] = [];
   beforeAll(async () => {
     for (const node of ['node-a', 'node-b']) {
-      const store = await openStore({ url: withSchema(postgresUrl!, schema), poolSize: 6 });
+      const databaseUrl = withSchema(postgresUrl!, schema);
+      const store = await openStore({ url: databaseUrl, poolSize: 6 });
       await store.migrate();
       stores.push(store);
       const accessKeys = createAccessKeyService(store.keys, { bootstrapKey: KEY });
-      apps.push(await buildApp({ store, accessKeys, sandbox: { journal: { maxRecords: 5000, maxAgeMs: 3_600_000, bodyLimit: 256, flushIntervalMs: 50 }, nodeId: node, faultCacheMs: 0 } }));
+      apps.push(await buildApp({ store, accessKeys, sandbox: { journal: { maxRecords: 5000, maxAgeMs: 3_600_000, bodyLimit: 256, flushIntervalMs: 50 }, nodeId: node, faultCacheMs: 0, databaseUrl } }));
     }
   });
   afterAll(async () => {

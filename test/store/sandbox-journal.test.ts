@@ -1,19 +1,25 @@
 /**
  * The request journal's store (src/store/sandbox-journal.ts) on SQLite: every sandbox request
  * writes a row, so its insert must stay a cached prepared statement (sqlite.ts prepares bulk
- * statements afresh each time, which once made the journal cost more than the request), and
- * pruning keeps the newest rows by count and by age.
+ * statements afresh each time, which once made the journal cost more than the request); pruning
+ * keeps the newest rows by count and by age; the journal has a file of its own beside the
+ * server's, shared by every connection, and a damaged one is replaced.
  */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { NewJournalRecord } from '../../src/domain/sandbox/journal.js';
-import { createJournalStore } from '../../src/store/sandbox-journal.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import type { Database } from '../../src/store/database.js';
+import { createJournalStore, journalFileOf, openJournalDatabase } from '../../src/store/sandbox-journal.js';
+import { openStore } from '../../src/store/store.js';
 
-let store: Store | undefined;
+let database: Database | undefined;
 afterEach(async () => {
   vi.restoreAllMocks();
-  await store?.close();
+  await database?.close();
+  database = undefined;
 });
 
 const record = (i: number, at: string): NewJournalRecord => ({
@@ -35,9 +41,8 @@ const record = (i: number, at: string): NewJournalRecord => ({
 });
 
 it('writes batches of any size with statements prepared once', async () => {
-  store = await openStore({ url: 'sqlite::memory:' });
-  await store.migrate();
-  const journal = createJournalStore(store.database);
+  database = await openJournalDatabase('sqlite::memory:');
+  const journal = createJournalStore(database);
   const prepare = vi.spyOn(BetterSqlite3.prototype, 'prepare');
   const now = new Date().toISOString();
   for (const size of [500, 500, 37, 1, 250]) await journal.append(Array.from({ length: size }, (_, i) => record(i, now)));
@@ -49,9 +54,8 @@ it('writes batches of any size with statements prepared once', async () => {
 });
 
 it('prunes to the newest records by count, and by age from the oldest end', async () => {
-  store = await openStore({ url: 'sqlite::memory:' });
-  await store.migrate();
-  const journal = createJournalStore(store.database);
+  database = await openJournalDatabase('sqlite::memory:');
+  const journal = createJournalStore(database);
   const old = new Date(Date.now() - 3600_000).toISOString();
   const now = new Date().toISOString();
   await journal.append(Array.from({ length: 30 }, (_, i) => record(i, old)));
@@ -69,4 +73,42 @@ it('prunes to the newest records by count, and by age from the oldest end', asyn
   // Everything old: all of it goes.
   expect(await journal.prune(1000, new Date(Date.now() + 60_000).toISOString(), 500)).toBe(20);
   expect(await journal.count()).toBe(0);
+});
+
+describe('the SQLite journal file', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const tempDatabase = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-journal-file-'));
+    dirs.push(dir);
+    return join(dir, 'test.db');
+  };
+
+  it('lives beside the server database, which keeps no journal table of its own', async () => {
+    const path = tempDatabase();
+    const store = await openStore({ url: `sqlite:${path}` });
+    await store.migrate();
+    expect(await store.database.columnsOf(store.database.db, 'sandbox_request')).toBeUndefined();
+    await store.close();
+    database = await openJournalDatabase(`sqlite:${path}`);
+    await createJournalStore(database).append([record(1, new Date().toISOString())]);
+    expect(existsSync(journalFileOf(path))).toBe(true);
+    // A second connection (another node's journal thread) sees the same journal.
+    const other = await openJournalDatabase(`sqlite:${path}`);
+    try {
+      expect((await createJournalStore(other).list({ limit: 10 })).map((r) => r.requestId)).toEqual(['req-1']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('is replaced by an empty one when it is not a database', async () => {
+    const path = tempDatabase();
+    writeFileSync(journalFileOf(path), 'not a database, '.repeat(500));
+    database = await openJournalDatabase(`sqlite:${path}`);
+    const journal = createJournalStore(database);
+    expect(await journal.count()).toBe(0);
+    await journal.append([record(1, new Date().toISOString())]);
+    expect(await journal.count()).toBe(1);
+  });
 });

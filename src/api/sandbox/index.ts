@@ -6,7 +6,8 @@
  * Hooks, in request order:
  * - onRequest (after authentication): fault rules (fault-injector.ts);
  * - onSend: keeps a reference to the response body;
- * - onResponse: hands the finished request to the journal recorder (journal-recorder.ts).
+ * - onResponse: hands the finished request to the journal recorder (journal-recorder.ts), which
+ *   buffers it for the journal's worker thread (journal-thread.ts) to redact and write.
  * Requests to `/v1/_sandbox/` are neither faulted (a client can always remove a rule) nor
  * journaled (following the journal would otherwise fill it with its own polling).
  */
@@ -20,11 +21,11 @@ import { writeDemoData } from '../../seed/demo.js';
 import { seedDatabase } from '../../seed/generator.js';
 import type { RouteSpec } from '../../server/route-spec.js';
 import { createFaultStore } from '../../store/sandbox-faults.js';
-import { createJournalStore } from '../../store/sandbox-journal.js';
 import { createSnapshotStore } from '../../store/sandbox-snapshots.js';
 import type { Store } from '../../store/store.js';
 import { applyEffect, FaultInjector } from './fault-injector.js';
 import { JournalRecorder } from './journal-recorder.js';
+import { JournalThread } from './journal-thread.js';
 import type { JournalOptions } from '../../domain/sandbox/journal.js';
 import { isSandboxUrl } from './paths.js';
 import { sandboxRoutes } from './routes.js';
@@ -35,6 +36,11 @@ export interface SandboxOptions {
   readonly nodeId?: string;
   /** How long a node uses the fault rules it read before reading them again (default 200 ms). */
   readonly faultCacheMs?: number;
+  /**
+   * The database's URL: the journal's worker thread opens its own connection to it (PostgreSQL),
+   * or to the SQLite journal file beside it (store/sandbox-journal.ts).
+   */
+  readonly databaseUrl: string;
 }
 
 declare module 'fastify' {
@@ -62,11 +68,13 @@ export interface SandboxSetup {
 export function createSandbox(app: FastifyInstance, setup: SandboxSetup): RouteSpec[] {
   const { store, options } = setup;
   const database = store.database;
-  const journal = createJournalStore(database);
   const faults = createFaultStore(database);
   const snapshots = createSnapshotStore(database, store.registry);
   const node = options.nodeId ?? `${hostname()}:${process.pid}`;
-  const recorder = new JournalRecorder(journal, node, options.journal, (error) => app.log.warn({ err: error }, 'could not write the request journal'));
+  const journal = new JournalThread({ databaseUrl: options.databaseUrl, node, options: options.journal }, (error) =>
+    app.log.warn({ err: error }, 'request journal: a write or its worker thread failed'),
+  );
+  const recorder = new JournalRecorder(journal, options.journal);
   const injector = new FaultInjector(faults, store.registry, options.faultCacheMs ?? 200);
 
   const finished = (request: FastifyRequest, status: number, durationMs: number) => {

@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import { errors } from '../../domain/errors.js';
 import { FaultRuleInputSchema, FaultRuleSchema, normalizeRule, type RuleContext } from '../../domain/sandbox/faults.js';
 import { JOURNAL_FILTERS, JournalRecordSchema, parseJournalFilter } from '../../domain/sandbox/journal.js';
-import type { FaultStore, JournalStore, SnapshotStore } from '../../domain/sandbox/ports.js';
+import type { FaultStore, SnapshotStore } from '../../domain/sandbox/ports.js';
 import {
   ResetInputSchema,
   ResetResultSchema,
@@ -21,12 +21,13 @@ import {
 import { withBody, type ParameterSpec, type RouteSpec } from '../../server/route-spec.js';
 import type { FaultInjector } from './fault-injector.js';
 import type { JournalRecorder } from './journal-recorder.js';
+import type { Journal } from './journal-thread.js';
 
 const TAG = 'Sandbox';
 const ADMIN_NOTE = ' Served only when the server runs with --sandbox; needs an admin key.';
 
 export interface SandboxRouteDependencies {
-  readonly journal: JournalStore;
+  readonly journal: Pick<Journal, 'list' | 'clear'>;
   readonly recorder: JournalRecorder;
   readonly faults: FaultStore;
   readonly injector: FaultInjector;

@@ -101,7 +101,7 @@ async function serve(flags: ConfigFlags): Promise<void> {
     corsOrigins: config.corsOrigins,
     audit: { retentionDays: config.auditRetentionDays },
     ...(metrics ? { metrics: { metrics, route: config.metrics.on === 'api' } } : {}),
-    ...(config.sandbox ? { sandbox: config.sandbox } : {}),
+    ...(config.sandbox ? { sandbox: { ...config.sandbox, databaseUrl: config.databaseUrl } } : {}),
   });
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, database: dbForLog }, 'gainsight-api listening');

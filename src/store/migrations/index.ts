@@ -11,6 +11,7 @@ import * as idempotency from './0008-idempotency.js';
 import * as rateLimit from './0009-rate-limit.js';
 import * as audit from './0010-audit.js';
 import * as journalIndexes from './0011-journal-indexes.js';
+import * as sqliteJournalFile from './0012-sqlite-journal-file.js';
 
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
 
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0009-rate-limit': rateLimit,
   '0010-audit': audit,
   '0011-journal-indexes': journalIndexes,
+  '0012-sqlite-journal-file': sqliteJournalFile,
 };
 
 /** The names of every migration this version knows, in order (a backup's must be among them). */
