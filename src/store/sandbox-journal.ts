@@ -152,12 +152,15 @@ function toRow(record: NewJournalRecord): Omit<Row, 'seq'> {
 }
 
 /**
- * Rows per INSERT: 16 rows of 15 columns bind 240 values, so the statement stays in the SQLite
- * statement cache (sqlite.ts caches none with more than 256); preparing a 100-row statement
- * for every chunk cost more than writing its rows.
+ * Rows per INSERT on SQLite: 16 rows of 15 columns bind 240 values, so the statement stays in the
+ * SQLite statement cache (sqlite.ts caches none with more than 256); preparing a 100-row statement
+ * for every chunk cost more than writing its rows. The rest of a batch goes one row at a time.
  */
 const SQLITE_ROWS_PER_INSERT = 16;
-/** PostgreSQL binds up to 65,535 values and pays a round trip per statement: more rows each. */
+/**
+ * PostgreSQL pays a round trip per statement (and binds up to 65,535 values): a batch goes in as
+ * few statements as this allows, the last one sized to what is left.
+ */
 const POSTGRES_ROWS_PER_INSERT = 100;
 const COLUMNS = Object.keys(toRow({} as NewJournalRecord)) as (keyof Omit<Row, 'seq'>)[];
 /** Rows read per round while a path glob filters in JavaScript. */
@@ -165,21 +168,35 @@ const SCAN_BATCH = 1000;
 
 export function createJournalStore(database: Database): JournalStore {
   const { db } = database;
-  // Compiled once (Kysely building a multi-row statement per batch cost more than the
-  // database's own work): a statement for a full chunk of rows and one for a single row.
-  const insertOf = (rows: number): CompiledQuery => db.insertInto('sandbox_request').values(Array.from({ length: rows }, () => Object.fromEntries(COLUMNS.map((column) => [column, null])))).compile();
-  const rowsPerInsert = database.dialect === 'sqlite' ? SQLITE_ROWS_PER_INSERT : POSTGRES_ROWS_PER_INSERT;
-  const chunkInsert = insertOf(rowsPerInsert);
-  const rowInsert = insertOf(1);
+  // Compiled once per size (Kysely building a multi-row statement per batch cost more than the
+  // database's own work).
+  const compiled = new Map<number, CompiledQuery>();
+  const insertOf = (rows: number): CompiledQuery => {
+    let query = compiled.get(rows);
+    if (!query) {
+      query = db.insertInto('sandbox_request').values(Array.from({ length: rows }, () => Object.fromEntries(COLUMNS.map((column) => [column, null])))).compile();
+      compiled.set(rows, query);
+    }
+    return query;
+  };
+  // Rows of each statement for `count` rows: SQLite, full chunks then single rows (two statements
+  // in its cache); PostgreSQL, full chunks then one for the rest.
+  const statementSizes = (count: number): number[] => {
+    const chunk = database.dialect === 'sqlite' ? SQLITE_ROWS_PER_INSERT : POSTGRES_ROWS_PER_INSERT;
+    const sizes = Array<number>(Math.floor(count / chunk)).fill(chunk);
+    const rest = count % chunk;
+    if (rest > 0) sizes.push(...(database.dialect === 'sqlite' ? Array<number>(rest).fill(1) : [rest]));
+    return sizes;
+  };
   const parametersOf = (rows: readonly NewJournalRecord[]) => rows.flatMap((record) => Object.values(toRow(record)));
   const store: JournalStore = {
     async append(records) {
       await db.transaction().execute(async (trx) => {
         let start = 0;
-        for (; start + rowsPerInsert <= records.length; start += rowsPerInsert) {
-          await trx.executeQuery({ ...chunkInsert, parameters: parametersOf(records.slice(start, start + rowsPerInsert)) });
+        for (const size of statementSizes(records.length)) {
+          await trx.executeQuery({ ...insertOf(size), parameters: parametersOf(records.slice(start, start + size)) });
+          start += size;
         }
-        for (; start < records.length; start++) await trx.executeQuery({ ...rowInsert, parameters: parametersOf([records[start]!]) });
       });
     },
 

@@ -3,17 +3,21 @@
  * writes a row, so its insert must stay a cached prepared statement (sqlite.ts prepares bulk
  * statements afresh each time, which once made the journal cost more than the request); pruning
  * keeps the newest rows by count and by age; the journal has a file of its own beside the
- * server's, shared by every connection, and a damaged one is replaced.
+ * server's, shared by every connection, and a damaged one is replaced. On PostgreSQL, a batch
+ * costs as few round trips as it can.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { NewJournalRecord } from '../../src/domain/sandbox/journal.js';
 import type { Database } from '../../src/store/database.js';
 import { createJournalStore, journalFileOf, openJournalDatabase } from '../../src/store/sandbox-journal.js';
 import { openStore } from '../../src/store/store.js';
+import { dropSchema, postgresUrl, withSchema } from '../helpers/backends.js';
 
 let database: Database | undefined;
 afterEach(async () => {
@@ -110,5 +114,27 @@ describe('the SQLite journal file', () => {
     expect(await journal.count()).toBe(0);
     await journal.append([record(1, new Date().toISOString())]);
     expect(await journal.count()).toBe(1);
+  });
+});
+
+describe.skipIf(!postgresUrl)('the journal on PostgreSQL [postgres]', () => {
+  const schema = `test_journal_${randomBytes(5).toString('hex')}`;
+  afterAll(() => dropSchema(postgresUrl!, schema));
+
+  it('writes a batch in as few statements as it can: full chunks of 100, then one for the rest', async () => {
+    const url = withSchema(postgresUrl!, schema);
+    const store = await openStore({ url });
+    await store.migrate();
+    await store.close();
+    database = await openJournalDatabase(url);
+    const journal = createJournalStore(database);
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    const inserts = () => query.mock.calls.filter(([text]) => typeof text === 'string' && text.startsWith('insert into "sandbox_request"')).length;
+    const now = new Date().toISOString();
+    await journal.append(Array.from({ length: 32 }, (_, i) => record(i, now)));
+    expect(inserts()).toBe(1);
+    await journal.append(Array.from({ length: 250 }, (_, i) => record(i, now)));
+    expect(inserts()).toBe(1 + 3);
+    expect(await journal.count()).toBe(282);
   });
 });

@@ -4,7 +4,7 @@
  * buffer to the journal, one batch at a time: the journal's worker thread redacts and writes it
  * on its own connection (journal-thread.ts). Closing the recorder writes what is left.
  *
- * If the sink falls behind, the buffer keeps only the newest `maxRecords` requests, so memory
+ * If the journal falls behind, the buffer keeps only the newest `maxRecords` requests, so memory
  * stays bounded too.
  */
 import { AsyncResource } from 'node:async_hooks';
@@ -32,7 +32,7 @@ export class JournalRecorder {
   private readonly flushOutsideRequest = AsyncResource.bind(() => void this.flush());
 
   constructor(
-    private readonly sink: Pick<Journal, 'write' | 'close'>,
+    private readonly journal: Pick<Journal, 'write' | 'close'>,
     private readonly options: JournalOptions,
   ) {
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 250);
@@ -51,14 +51,14 @@ export class JournalRecorder {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.flushing = this.sink.write(batch.map((request) => this.toEntry(request))).finally(() => (this.flushing = undefined));
+    this.flushing = this.journal.write(batch.map((request) => this.toEntry(request))).finally(() => (this.flushing = undefined));
     await this.flushing;
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
-    await this.sink.close();
+    await this.journal.close();
   }
 
   private toEntry(request: FinishedRequest): JournalEntry {
