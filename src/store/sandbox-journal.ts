@@ -10,7 +10,7 @@
  *   the records' WAL is not churned by a bounded log that rewrites itself (its checkpoints would
  *   fall to whichever connection commits next, often the request thread's). Every node on the
  *   same database file finds the same journal file. With `sqlite::memory:`, the journal is an
- *   in-memory database of the process.
+ *   in-memory database of the thread that opens it (the journal's worker thread).
  */
 import { rmSync } from 'node:fs';
 import { sql, type CompiledQuery } from 'kysely';
