@@ -47,6 +47,7 @@ import { Resvg } from '@resvg/resvg-js';
 import pg from 'pg';
 import { BUILT_IN_REPORTS } from '../src/domain/reports/builtins.js';
 import { parseDatabaseUrl } from '../src/store/database-url.js';
+import { journalFileOf } from '../src/store/sandbox-journal.js';
 import { median, timeAlternating } from './common.js';
 import { describedFieldNames, NXT_DESCRIBE_PATH, NXT_QUERY_PATH, nxtQueryBody } from './lib/requests.js';
 import { count, latencyChartSvg, markdown, scenario, type BenchResult, type PageLatency, type Scenario, type Target } from './lib/results.js';
@@ -125,8 +126,9 @@ async function freshDatabase(companies: number): Promise<{ url: string; seeded: 
   if (!values.db) {
     // --keep: outside the run's temporary directory (which goes at the end), for profiling afterwards.
     const file = values.keep ? join(tmpdir(), `gs-bench-${companies}.db`) : join(work, `bench-${companies}.db`);
-    // The database, its WAL, and the sandbox journal's file beside it (with its WAL).
-    const drop = async () => ['', '-wal', '-shm', '-sandbox-journal', '-sandbox-journal-wal', '-sandbox-journal-shm'].forEach((suffix) => rmSync(file + suffix, { force: true }));
+    // The database and the sandbox journal's file beside it, each with its WAL.
+    const drop = async () =>
+      [file, journalFileOf(file)].forEach((base) => ['', '-wal', '-shm'].forEach((suffix) => rmSync(base + suffix, { force: true })));
     if (values.keep) await drop();
     return { url: `sqlite:${file}`, seeded: true, drop };
   }
