@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { SERVE_NODE_FLAGS } from '../../src/cli/heap.js';
 
 /** The access key the benchmarked servers are started with (GS_ACCESS_KEY). */
 export const HTTP_BENCH_KEY = 'bench-http-key-0123456789abcdef';
@@ -110,13 +111,14 @@ export interface RunningServer {
 }
 
 /**
- * Starts the built server on `database`, pinned to CPU 0, logging only warnings (nothing written
- * per request); its output goes straight to this process's stderr (no pipe to fill or to read).
+ * Starts the built server on `database` as `npm start` does (with SERVE_NODE_FLAGS), pinned to
+ * CPU 0, logging only warnings (nothing written per request); its output goes straight to this
+ * process's stderr (no pipe to fill or to read).
  */
 export async function startServer(database: string, cli = BUILT_CLI, extraArguments: readonly string[] = []): Promise<RunningServer> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn('taskset', ['-c', '0', process.execPath, cli, 'serve', '--port', String(port), '--log-level', 'warn', '--db', database, ...extraArguments], {
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...SERVE_NODE_FLAGS, cli, 'serve', '--port', String(port), '--log-level', 'warn', '--db', database, ...extraArguments], {
     env: { ...process.env, GS_ACCESS_KEY: HTTP_BENCH_KEY },
     stdio: ['ignore', 2, 2],
   });

@@ -5,6 +5,7 @@ import { loadDemoData } from '../../seed/demo.js';
 import { buildApp } from '../../server/app.js';
 import { openRateCounter } from '../../server/rate-limit.js';
 import { createMetrics, serveMetrics, type MetricsListener } from '../../server/metrics.js';
+import { keepHeapSmall } from '../heap.js';
 import { chooseLogFormat, createLogger } from '../logger.js';
 import { redactUrl } from '../../store/database-url.js';
 import { openStore } from '../../store/store.js';
@@ -51,6 +52,7 @@ export function registerServeCommand(program: Command): void {
 
 async function serve(flags: ConfigFlags): Promise<void> {
   const config = loadServeConfig(process.env, flags);
+  keepHeapSmall();
   const logger = await createLogger(config.logLevel, chooseLogFormat(config.logFormat, Boolean(process.stdout.isTTY)));
   // Made before the store, which reports each statement's duration to it.
   const metrics = config.metrics.on === 'off' ? undefined : createMetrics();
