@@ -56,6 +56,13 @@ export interface FieldSpec {
   readonly maximum?: number;
   /** For `gsid` fields that point at another object (a lookup), by its registry name. */
   readonly references?: string;
+  /**
+   * For a lookup: the database keeps how many records refer to each target through it
+   * (store/reference-counter.ts), so a report counting records by it (people by company) reads
+   * one count per target instead of every record. Each write that sets, changes or clears it
+   * also updates a count.
+   */
+  readonly keepReferrerCounts?: boolean;
   /** What deleting the referenced record does to this field's record (default `setNull`). */
   readonly onDelete?: OnDelete;
   /** Unique among all records of the object, compared case-insensitively. */

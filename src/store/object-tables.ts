@@ -20,6 +20,7 @@ import type { ColumnTypes, Database } from './database.js';
 import { backfillLinks } from './links.js';
 import { picklistItemsChange, PICKLIST_OBJECT } from './picklist-items.js';
 import { addCounterColumns, COUNTER_COLUMNS, forgetRecordCount, hasRecordCounter, installRecordCounter, RECORD_COUNT_TABLE } from './record-counter.js';
+import { countedReferenceColumns, dropReferenceCounters, installReferenceCounters, referenceColumnsOf } from './reference-counter.js';
 import { listOrderColumns } from './record-pages.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -36,6 +37,8 @@ export const INTERNAL_TABLES = [
   'nxt_event',
   'schema_state',
   'record_count',
+  'reference_count',
+  'reference_counter',
   'schema_migration',
   'schema_migration_lock',
   'sandbox_request',
@@ -205,6 +208,7 @@ function plannedDrops(database: Database, schema: TenantSchema, applied: Applied
         tableDrops.set(objectName, {
           description: `drop table ${before.table} (object ${objectName}, with its records)`,
           run: async (db) => {
+            await dropReferenceCounters(db, database.dialect, before.table);
             await db.schema.dropTable(before.table).execute();
             await forgetRecordCount(db, before.table);
           },
@@ -224,6 +228,9 @@ function plannedDrops(database: Database, schema: TenantSchema, applied: Applied
         columnDrops.push({
           description: `drop column ${before.table}.${field.column} (field ${objectName}.${fieldName}, with its values)${changed ? ', to add it again as ' + after!.type : ''}`,
           run: async (db) => {
+            // A counted lookup's triggers name the column; its table's counters are installed
+            // again for the lookups that stay (planSchema sees the counted columns change).
+            if (field.references) await dropReferenceCounters(db, database.dialect, before.table);
             const present = (await database.columnsOf(db, before.table)) ?? new Set();
             for (const column of [field.column + UNIQUE_KEY_SUFFIX, field.column]) {
               if (present.has(column)) await database.dropColumn(db, before.table, column);
@@ -382,6 +389,18 @@ export async function planSchema(database: Database, db: Db, schema: TenantSchem
     changes.push({
       description: `count the records of ${object.table} (triggers)`,
       run: (db) => installRecordCounter(db, database.dialect, object.table, listOrderColumns(object)),
+    });
+  }
+
+  // Every lookup column's references are counted by triggers (reference-counter.ts): a table
+  // whose lookup columns are not exactly the counted ones gets its triggers (again).
+  for (const object of registry.all) {
+    const wanted = referenceColumnsOf(object);
+    const counted = tableExists(object.table) && !newTables.has(object.table) ? await countedReferenceColumns(db, object.table) : [];
+    if (wanted.join(',') === counted.join(',')) continue;
+    changes.push({
+      description: `count the references of ${object.table}${wanted.length > 0 ? ` (${wanted.join(', ')})` : ''} (triggers)`,
+      run: (db) => installReferenceCounters(db, database.dialect, object.table, wanted),
     });
   }
 

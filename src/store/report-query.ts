@@ -14,9 +14,10 @@ import { referencedFields, type FieldRef, type Predicate, type Scalar } from '..
 import { isTextType } from '../domain/object-model.js';
 import type { ColumnSource } from '../domain/reports/definition.js';
 import type { ReportRunner, RunnablePlan, StoredValue } from '../domain/reports/ports.js';
-import { groupFirst } from '../domain/reports/query-shape.js';
+import { countedLookup, groupFirst } from '../domain/reports/query-shape.js';
 import type { Database } from './database.js';
 import { qualifiedColumn, rowJsonSql, type JsonMember } from './record-json.js';
+import { REFERENCE_COUNT_TABLE, REFERENCE_COUNTER_TABLE } from './reference-counter.js';
 
 const BASE = 't0';
 /** The CTEs of a report grouped before its joins (query-shape.ts). */
@@ -116,6 +117,40 @@ export function createReportRunner(database: Database): ReportRunner {
     }
   };
 
+  /**
+   * The groups of a report that counts records by a lookup (query-shape.ts countedLookup), from
+   * the reference counts the triggers keep (reference-counter.ts): one group per target counted
+   * above zero, and one for the records without a target, counted in the lookup's index.
+   */
+  const countedGroups = (table: string, lookup: FieldRef, aliases: readonly string[]) => {
+    const key = lookup.field.column;
+    const target = sql.ref(`${BASE}.${key}`);
+    const rows = (count: RawBuilder<unknown>) => aliases.map((alias) => count.as(alias));
+    const counts = db
+      .selectFrom(`${REFERENCE_COUNT_TABLE} as c`)
+      .select([sql.ref('c.target').as(key), ...rows(sql`cast(sum(c.count) as bigint)`)])
+      .where('c.table_name', '=', table)
+      .where('c.column_name', '=', key)
+      .groupBy('c.target')
+      .having(sql`sum(c.count)`, '>', 0);
+    const withoutTarget = db
+      .selectFrom(`${table} as ${BASE}`)
+      .select([target.as(key), ...rows(sql`count(*)`)])
+      .where(target, 'is', null)
+      .groupBy(target);
+    return counts.unionAll(withoutTarget);
+  };
+
+  /**
+   * Whether the column's counts are kept (its row in reference_counter: the triggers are
+   * installed). Read just before the report's statement; a database without them (not yet
+   * migrated) is read the long way. Counters are only removed with their column, which a report
+   * over it could not read anyway.
+   */
+  const countsKept = async (table: string, column: string) =>
+    (await db.selectFrom(REFERENCE_COUNTER_TABLE).select('column_name').where('table_name', '=', table).where('column_name', '=', column).executeTakeFirst()) !==
+    undefined;
+
   type Joins = Map<string, { hop: FieldRef['hops'][number]; from: string }>;
   /** Every prefix of every chain of lookups the refs follow: one left join each, in order, each joined once. */
   const joinsOf = (refs: readonly FieldRef[]): Joins => {
@@ -171,12 +206,16 @@ export function createReportRunner(database: Database): ReportRunner {
       const aggregates = new Map<ColumnSource, string>(
         plan.columns.flatMap((c, i) => (c.source.kind === 'aggregate' ? [[c.source, `a${i}`] as const] : [])),
       );
-      const groups = inner
-        .select([
-          ...shape.ownKeys.map((ref) => column(ref).as(ref.field.column)),
-          ...[...aggregates].map(([aggregate, alias]) => sourceExpression(aggregate).as(alias)),
-        ])
-        .groupBy(shape.ownKeys.map(column));
+      const counted = countedLookup(plan, shape);
+      const lookup = counted && (await countsKept(plan.object.table, counted.field.column)) ? counted : undefined;
+      const groups = lookup
+        ? countedGroups(plan.object.table, lookup, [...aggregates.values()])
+        : inner
+            .select([
+              ...shape.ownKeys.map((ref) => column(ref).as(ref.field.column)),
+              ...[...aggregates].map(([aggregate, alias]) => sourceExpression(aggregate).as(alias)),
+            ])
+            .groupBy(shape.ownKeys.map(column));
       // Every group is one row of t0 now: no grouping, aggregates read from the groups.
       groupKeys = [];
       source = (s, forOrdering = false) => (s.kind === 'aggregate' ? sql.ref(`${BASE}.${aggregates.get(s)!}`) : sourceExpression(s, forOrdering));

@@ -8,13 +8,15 @@
  *
  * - SQLite: the transaction holds the only connection (and the write lock against other
  *   processes); foreign keys are checked at commit (`defer_foreign_keys`), tables are emptied
- *   children first (`restrict` lookups act at once). The record_count triggers are dropped for the
- *   restore and installed again at its end, which sets each count exactly and moves `changes` and
- *   `version` on: cached pages and cursors (record-pages.ts) see the change and are dropped.
+ *   children first (`restrict` lookups act at once). The record_count and reference_count
+ *   triggers are dropped for the restore and installed again at its end, which sets each count
+ *   exactly and moves `changes` and `version` on: cached pages and cursors (record-pages.ts) see
+ *   the change and are dropped.
  * - PostgreSQL: the tables are locked (ACCESS EXCLUSIVE, children first, the order writers take
  *   them in, which avoids deadlocks with an insert that checks its lookup), then TRUNCATEd, which
  *   fires no delete trigger: each counted table's record_count rows are then replaced by one with
- *   the exact count and `changes`/`version` one above their sum, so they still only grow.
+ *   the exact count and `changes`/`version` one above their sum, so they still only grow; its
+ *   reference counts are counted again from its rows.
  *   Readers wait on the lock for the restore's duration and then see the new state.
  *
  * Both: once the tables are empty, their non-unique indexes are dropped, and built again after
@@ -33,6 +35,7 @@ import type { SnapshotSummary } from '../domain/sandbox/snapshots.js';
 import { createIndexes, dropIndexes } from './bulk-load.js';
 import { classifyAll, type Database } from './database.js';
 import { counterTriggerName, installRecordCounter, RECORD_COUNT_TABLE } from './record-counter.js';
+import { dropReferenceCounters, installReferenceCounters, recountReferences, referenceColumnsOf } from './reference-counter.js';
 import { listOrderColumns } from './record-pages.js';
 import { createRecordRepository } from './record-repository.js';
 
@@ -131,7 +134,11 @@ export function createSnapshotStore(database: Database, registry: ObjectRegistry
             await sql`pragma defer_foreign_keys = on`.execute(trx);
             // Row triggers would update record_count once per row; the counters are installed
             // again at the end instead (exact count, changes and version one step further).
-            for (const table of childrenFirst) if (counted.has(table)) await dropRecordCounter(trx, table);
+            for (const table of childrenFirst) {
+              if (!counted.has(table)) continue;
+              await dropRecordCounter(trx, table);
+              await dropReferenceCounters(trx, dialect, table);
+            }
             // Children are emptied first, so deleting a parent finds no children to check, except
             // in its own table: the indexes of lookups to the same table stay until it is empty.
             const [needed, unneeded] = partition(indexes, (index) => selfLookupIndex(index.sql));
@@ -149,8 +156,13 @@ export function createSnapshotStore(database: Database, registry: ObjectRegistry
           for (const { table } of present) {
             const object = counted.get(table);
             if (!object) continue;
-            if (dialect === 'sqlite') await installRecordCounter(trx, dialect, table, listOrderColumns(object));
-            else await recount(trx, table);
+            if (dialect === 'sqlite') {
+              await installRecordCounter(trx, dialect, table, listOrderColumns(object));
+              await installReferenceCounters(trx, dialect, table, referenceColumnsOf(object));
+            } else {
+              await recount(trx, table);
+              await recountReferences(trx, table);
+            }
           }
           return result;
         });

@@ -31,7 +31,7 @@ export interface EffectContext {
 const READS = new Set(['nxtQuery', 'nxtDescribeMany', 'nxtListObjectsPost', 'nxtListUsers', 'runReport']);
 
 /** Tables every write may touch: the counters the triggers keep. */
-const COUNTERS = new Set(['record_count']);
+const COUNTERS = new Set(['record_count', 'reference_count']);
 
 interface Expected {
   readonly table: string;

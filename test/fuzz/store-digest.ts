@@ -41,6 +41,8 @@ function rowKey(row: Record<string, unknown>): string {
  * row included, which a rejected update runs before it knows there is nothing to update.
  */
 const COUNTS = 'record_count';
+/** `reference_count` likewise: each target's number of referrers per lookup (the sum of its shards, when not zero). */
+const REFERENCES = 'reference_count';
 
 export async function snapshot(store: Store): Promise<Snapshot> {
   const result = new Map<string, Map<string, string>>();
@@ -48,12 +50,16 @@ export async function snapshot(store: Store): Promise<Snapshot> {
     const { rows } =
       table === COUNTS
         ? await sql<Record<string, unknown>>`select table_name, sum(count) as count from record_count group by table_name`.execute(store.database.db)
-        : await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(store.database.db);
+        : table === REFERENCES
+          ? await sql<Record<string, unknown>>`select table_name, column_name, target, sum(count) as count from reference_count
+              group by table_name, column_name, target having sum(count) <> 0`.execute(store.database.db)
+          : await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(store.database.db);
     const byKey = new Map<string, string>();
     for (const row of rows) {
       // Numbers as text: PostgreSQL's bigint sums arrive as strings, SQLite's as numbers.
-      const text = JSON.stringify(row, (key, value) => (typeof value === 'bigint' || (table === COUNTS && key === 'count') ? String(value) : value));
-      byKey.set(rowKey(row), text);
+      const counts = table === COUNTS || table === REFERENCES;
+      const text = JSON.stringify(row, (key, value) => (typeof value === 'bigint' || (counts && key === 'count') ? String(value) : value));
+      byKey.set(table === REFERENCES ? `${String(row.table_name)}.${String(row.column_name)}.${String(row.target)}` : rowKey(row), text);
     }
     result.set(table, byKey);
   }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../src/domain/objects/index.js';
 import { findBuiltIn } from '../../src/domain/reports/builtins.js';
 import { planReport } from '../../src/domain/reports/definition.js';
-import { groupFirst } from '../../src/domain/reports/query-shape.js';
+import { countedLookup, groupFirst } from '../../src/domain/reports/query-shape.js';
 import type { ReportDefinition } from '../../src/domain/reports/schema.js';
 
 const lookUp = builtinRegistry.surfaceLookUp(undefined);
@@ -96,5 +96,36 @@ describe('report query shape: groups before joins', () => {
 
   it('a list (no grouping) is never shaped so', () => {
     expect(groupFirst(plan({ name: 'n', object: 'Person', fields: ['CompanyId', 'CompanyId.Name'] }))).toBeUndefined();
+  });
+});
+
+describe('report query shape: groups from the kept reference counts', () => {
+  const counted = (p: ReturnType<typeof plan>) => {
+    const shape = groupFirst(p);
+    return shape && countedLookup(p, shape)?.path;
+  };
+  const byCompany = (more: Partial<ReportDefinition>): ReportDefinition => ({
+    name: 'n',
+    object: 'Person',
+    fields: ['CompanyId', 'CompanyId.Name'],
+    groupBy: ['CompanyId', 'CompanyId.Name'],
+    aggregates: [{ fn: 'count', as: 'people' }],
+    ...more,
+  });
+
+  it('people-by-company counts people by their CompanyId lookup', () => {
+    expect(counted(builtIn('people-by-company'))).toBe('CompanyId');
+  });
+
+  it('several counts of rows are the same count', () => {
+    expect(counted(plan(byCompany({ aggregates: [{ fn: 'count', as: 'a' }, { fn: 'count', as: 'b' }] })))).toBe('CompanyId');
+  });
+
+  it('a filter, another aggregate, a count of a field or a second own key read the table', () => {
+    expect(counted(plan(byCompany({ where: { conditions: [{ name: 'FirstName', alias: 'A', operator: 'EQ', value: ['x'] }], expression: 'A' } })))).toBeUndefined();
+    expect(counted(plan(byCompany({ aggregates: [{ fn: 'count', as: 'people' }, { fn: 'max', field: 'CreatedDate', as: 'newest' }] })))).toBeUndefined();
+    expect(counted(plan(byCompany({ aggregates: [{ fn: 'count', field: 'Email', as: 'emails' }] })))).toBeUndefined();
+    const twoKeys = ['CompanyId', 'CompanyId.Name', 'FirstName'];
+    expect(counted(plan(byCompany({ fields: twoKeys, groupBy: twoKeys })))).toBeUndefined();
   });
 });

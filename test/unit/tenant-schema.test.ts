@@ -73,6 +73,9 @@ describe('a tenant schema file', () => {
     expect(field('ExternalRef__gc').references).toBeUndefined();
     expect(field('Company__gc')).toMatchObject({ type: 'gsid', references: 'Company', onDelete: 'cascade' });
     expect(field('Owner__gc')).toMatchObject({ references: 'gsuser', onDelete: 'setNull' });
+    expect(field('Company__gc').keepReferrerCounts).toBeUndefined();
+    const counted = tenantSchemaOf(parseSchemaDocument(company('      Parent__gc: { type: LOOKUP, object: Company, keepReferrerCounts: true }\n'), 'c.yaml'), 'c.yaml');
+    expect(counted.registry.lookUp('Company')!.fieldByName.get('Parent__gc')).toMatchObject({ references: 'Company', keepReferrerCounts: true });
     expect(field('Tier__gc')).toMatchObject({ type: 'string', dataType: 'PICKLIST' });
     expect(field('Tier__gc').options!.map((o) => o.label)).toEqual(['Gold', 'Silver', 'Bronze']);
     expect(field('Modules__gc')).toMatchObject({ dataType: 'MULTISELECTDROPDOWNLIST' });
@@ -131,6 +134,7 @@ describe('a tenant schema file', () => {
     expect(refusal(company('      Tier__gc: { type: PICKLIST }\n'))).toMatch(/Company\.Tier__gc: a PICKLIST needs options/);
     expect(refusal(company('      Tier__gc: { type: PICKLIST, options: [A, a] }\n'))).toMatch(/option "a" is listed twice/);
     expect(refusal(company('      Tier__gc: { type: NUMBER, maxLength: 3 }\n'))).toMatch(/Company\.Tier__gc: maxLength is only for STRING/);
+    expect(refusal(company('      Tier__gc: { type: STRING, keepReferrerCounts: true }\n'))).toMatch(/Company\.Tier__gc: keepReferrerCounts is only for LOOKUP/);
     expect(refusal(company('      Flag__gc: { type: BOOLEAN, unique: true }\n'))).toMatch(/Company\.Flag__gc: a BOOLEAN field cannot be unique/);
     expect(refusal(company(`      ${'A'.repeat(60)}__gc: { type: STRING }\n`))).toMatch(/longer than 63 bytes/);
     expect(refusal('objects:\n  thing__gc:\n    fields:\n      Size: { type: NUMBER }\n')).toMatch(

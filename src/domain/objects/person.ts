@@ -23,6 +23,8 @@ export const Person = defineObject({
       onDelete: 'restrict',
       nxt: false,
       links: { object: 'company_person', self: 'Person_ID', target: 'Company_ID' },
+      // The built-in report people-by-company counts people by it.
+      keepReferrerCounts: true,
       description: 'Associated company ID (Gsid of a Company)',
     },
     Role: { type: 'string', description: 'Role or title' },

@@ -104,6 +104,7 @@ function fieldSpec(
   };
   onlyFor('object', field.type === 'LOOKUP', 'LOOKUP');
   onlyFor('onDelete', field.type === 'LOOKUP', 'LOOKUP');
+  onlyFor('keepReferrerCounts', field.type === 'LOOKUP', 'LOOKUP');
   onlyFor('options', isPicklist(field.type), 'PICKLIST and MULTISELECTDROPDOWNLIST');
   onlyFor('categoryId', isPicklist(field.type), 'PICKLIST and MULTISELECTDROPDOWNLIST');
   onlyFor('maxLength', info.text === true, 'STRING, EMAIL, URL and RICHTEXTAREA');
@@ -136,6 +137,7 @@ function fieldSpec(
     ...(info.numeric ? { minimum: -MAX_AMOUNT, maximum: MAX_AMOUNT } : {}),
     ...(field.decimalPlaces !== undefined ? { decimalPlaces: field.decimalPlaces } : {}),
     ...(references ? { references, onDelete: field.onDelete ?? 'setNull' } : {}),
+    ...(field.keepReferrerCounts ? { keepReferrerCounts: true } : {}),
     // Another name for the timestamp's column: read-only, always equal to it.
     ...(field.mirrors ? { readOnly: true, column: toSnakeCase(field.mirrors) } : {}),
     ...(isPicklist(field.type)

@@ -70,6 +70,11 @@ export const SchemaFieldSchema = Type.Object(
     onDelete: Type.Optional(
       StringEnum(['setNull', 'restrict', 'cascade'] as const, 'LOOKUP: what deleting the looked-up record does here (default setNull)'),
     ),
+    keepReferrerCounts: Type.Optional(
+      Type.Boolean({
+        description: 'LOOKUP: the database keeps how many records refer to each looked-up record, for reports that count records by this lookup',
+      }),
+    ),
     options: Type.Optional(Type.Array(PicklistOptionSchema, { minItems: 1, maxItems: MAX_OPTIONS, description: 'PICKLIST, MULTISELECTDROPDOWNLIST: the options' })),
     categoryId: Type.Optional(Gsid('PICKLIST, MULTISELECTDROPDOWNLIST: the dropdown category Gsid (derived from object and field when absent)')),
     mirrors: Type.Optional(

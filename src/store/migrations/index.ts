@@ -12,6 +12,7 @@ import * as rateLimit from './0009-rate-limit.js';
 import * as audit from './0010-audit.js';
 import * as journalIndexes from './0011-journal-indexes.js';
 import * as sqliteJournalFile from './0012-sqlite-journal-file.js';
+import * as referenceCount from './0013-reference-count.js';
 
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], types: Database['columnTypes']) => Promise<void> };
 
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0010-audit': audit,
   '0011-journal-indexes': journalIndexes,
   '0012-sqlite-journal-file': sqliteJournalFile,
+  '0013-reference-count': referenceCount,
 };
 
 /** The names of every migration this version knows, in order (a backup's must be among them). */
