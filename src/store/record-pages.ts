@@ -32,6 +32,7 @@ import type { FieldDescription, ObjectDescription } from '../domain/object-model
 import type { DialectName } from './database.js';
 import { prepare, type PreparedQuery } from './prepared.js';
 import { RECORD_COUNT_TABLE } from './record-counter.js';
+import { LeastRecentlyUsed } from './least-recently-used.js';
 import { recordJsonSql } from './record-json.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -204,39 +205,4 @@ export function createPageReader(db: Db, dialect: DialectName, object: ObjectDes
       return page;
     },
   };
-}
-
-/** A map that forgets its least recently used entries beyond a count and a total size. */
-class LeastRecentlyUsed<V> {
-  private readonly entries = new Map<string, V>();
-  private size = 0;
-  constructor(
-    private readonly maxEntries: number,
-    private readonly sizeOf: (value: V) => number,
-    private readonly maxSize = Infinity,
-  ) {}
-
-  get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: string, value: V): void {
-    this.delete(key);
-    if (this.sizeOf(value) > this.maxSize) return;
-    this.entries.set(key, value);
-    this.size += this.sizeOf(value);
-    while (this.entries.size > this.maxEntries || this.size > this.maxSize) this.delete(this.entries.keys().next().value!);
-  }
-
-  private delete(key: string): void {
-    const value = this.entries.get(key);
-    if (value === undefined) return;
-    this.entries.delete(key);
-    this.size -= this.sizeOf(value);
-  }
 }

@@ -14,8 +14,10 @@ import { referencedFields, type FieldRef, type Predicate, type Scalar } from '..
 import { isTextType } from '../domain/object-model.js';
 import type { ColumnSource } from '../domain/reports/definition.js';
 import type { ReportRunner, RunnablePlan, StoredValue } from '../domain/reports/ports.js';
-import { countedLookup, groupFirst } from '../domain/reports/query-shape.js';
+import { countedLookup, groupFirst, seekOrder } from '../domain/reports/query-shape.js';
 import type { Database } from './database.js';
+import { LeastRecentlyUsed } from './least-recently-used.js';
+import { RECORD_COUNT_TABLE } from './record-counter.js';
 import { qualifiedColumn, rowJsonSql, type JsonMember } from './record-json.js';
 import { REFERENCE_COUNT_TABLE, REFERENCE_COUNTER_TABLE } from './reference-counter.js';
 
@@ -53,8 +55,33 @@ export function skipsInIndex(plan: RunnablePlan): boolean {
   );
 }
 
+/** Cursors kept per process: where a page of records ended, for the page after it. */
+const MAX_CURSORS = 2000;
+
+/**
+ * Where a page of records ended (its last row's sort keys, as the database compares them), with
+ * the base table's `version` (record-counter.ts: every write, only ever growing) read by the same
+ * statement. A request for the next position seeks from it (`(keys) > (cursor)`, an index
+ * search) instead of skipping, and its statement reads `version` again: equal means nothing was
+ * written to the table in between, so every row is where it was and the seek answers exactly
+ * what the offset would; otherwise (or when the seek finds nothing) the offset is asked. An NXT
+ * sync walking a million records by offset reads each page from where the last one ended.
+ */
+interface Cursor {
+  readonly keys: readonly unknown[];
+  readonly version: number;
+}
+
 export function createReportRunner(database: Database): ReportRunner {
   const { db } = database;
+  const cursors = new LeastRecentlyUsed<Cursor>(MAX_CURSORS, () => 1);
+
+  /** A list's identity for its cursors: the statement of its ordered Gsids and its parameters. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const cursorListKey = (from: SelectQueryBuilder<any, any, any>, inOrder: <Q extends SelectQueryBuilder<any, any, any>>(query: Q) => Q) => {
+    const { sql: text, parameters } = inOrder(from.select(sql.ref(`${BASE}.gsid`).as('gsid'))).compile();
+    return `${text}\u0000${JSON.stringify(parameters)}`;
+  };
 
   const column = (ref: FieldRef): RawBuilder<unknown> => sql.ref(`${joinAlias(ref.hops)}.${ref.field.column}`);
 
@@ -257,7 +284,7 @@ export function createReportRunner(database: Database): ReportRunner {
     }
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const ordered = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => {
+    const inOrder = <Q extends SelectQueryBuilder<any, any, any>>(query: Q): Q => {
       for (const order of plan.orderBy) {
         const nulls = order.placeNulls ? ' nulls last' : '';
         query = query.orderBy(sql`${source(order.source, true)} ${sql.raw(order.direction + nulls)}`) as Q;
@@ -273,18 +300,47 @@ export function createReportRunner(database: Database): ReportRunner {
       : from.select(plan.columns.map((c, i) => source(c.source).as(`c${i}`)));
     if (groupsCount) rowsQuery = rowsQuery.select(groupsCount.as('groups'));
     if (groupKeys.length > 0) rowsQuery = rowsQuery.groupBy(groupKeys);
-    rowsQuery = ordered(rowsQuery).limit(plan.limit);
-    if (plan.offset && skipsInIndex(plan) && !shape && groupKeys.length === 0) {
-      // A deep page of records (an NXT sync walking by offset): the skipping is done on the
-      // Gsids alone, which the index of the sort keys covers, and only the page's rows are
-      // read. The same rows in the same order: the order is total (it ends on Gsid).
-      const page = ordered(from.select(sql.ref(`${BASE}.gsid`).as('gsid')))
-        .limit(plan.limit)
-        .offset(plan.offset);
-      rowsQuery = rowsQuery.where(sql.ref(`${BASE}.gsid`), 'in', page);
-    } else if (plan.offset) rowsQuery = rowsQuery.offset(plan.offset);
+    rowsQuery = inOrder(rowsQuery).limit(plan.limit);
 
-    const rows = await rowsQuery.execute();
+    // A page of records in a seekable order (query-shape.ts seekOrder) carries its sort keys and
+    // the base table's write counter, read by the same statement: where it ends is a cursor for
+    // the page after it (see Cursor).
+    const seek = !shape && groupKeys.length === 0 ? seekOrder(plan) : undefined;
+    const listKey = seek && cursorListKey(from, inOrder);
+    if (seek) {
+      rowsQuery = rowsQuery.select([
+        ...seek.refs.map((ref, i) => (database.dialect === 'postgres' ? sql`cast(${column(ref)} as text)` : column(ref)).as(`_k${i}`)),
+        sql`(select case when count(*) > 0 then coalesce(sum(v.version), 0) end from ${sql.table(RECORD_COUNT_TABLE)} as v
+          where v.table_name = ${plan.object.table})`.as('_version'),
+      ]);
+    }
+    const offset = plan.offset ?? 0;
+    let rows: Record<string, unknown>[] | undefined;
+    const cursor = listKey && offset > 0 ? cursors.get(`${listKey}@${offset}`) : undefined;
+    if (seek && cursor) {
+      // The rows after the cursor; the same as the offset's when nothing was written since.
+      const keys = sql.join(seek.refs.map((ref) => ordered(ref)));
+      const after = sql.join(cursor.keys.map((key) => sql`${key}`));
+      const sought = await rowsQuery.where(sql<boolean>`(${keys}) ${sql.raw(seek.direction === 'asc' ? '>' : '<')} (${after})`).execute();
+      if (sought.length > 0 && Number(sought[0]!._version) === cursor.version) rows = sought;
+    }
+    if (!rows) {
+      if (plan.offset && skipsInIndex(plan) && !shape && groupKeys.length === 0) {
+        // A deep page of records (an NXT sync walking by offset): the skipping is done on the
+        // Gsids alone, which the index of the sort keys covers, and only the page's rows are
+        // read. The same rows in the same order: the order is total (it ends on Gsid).
+        const page = inOrder(from.select(sql.ref(`${BASE}.gsid`).as('gsid')))
+          .limit(plan.limit)
+          .offset(plan.offset);
+        rowsQuery = rowsQuery.where(sql.ref(`${BASE}.gsid`), 'in', page);
+      } else if (plan.offset) rowsQuery = rowsQuery.offset(plan.offset);
+      rows = await rowsQuery.execute();
+    }
+    const last = rows.at(-1);
+    // Without counter rows (triggers not installed) nothing tells a change: no cursor.
+    if (listKey && last && rows.length === plan.limit && last._version !== null) {
+      cursors.set(`${listKey}@${offset + rows.length}`, { keys: seek!.refs.map((_, i) => last[`_k${i}`]), version: Number(last._version) });
+    }
     // countTotal decides when the plan sets it (the NXT queries: the users list counts unless
     // includeTotal is false, the data query never does). Unset (reports, which never page),
     // only a result cut off by the limit needs counting: a grouped report's rows carry the

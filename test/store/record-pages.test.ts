@@ -24,6 +24,7 @@ import { fieldsInRecordOrder } from '../../src/domain/schemas.js';
 import { createPageReader, type PageReader } from '../../src/store/record-pages.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { describeEachBackend, type Backend } from '../helpers/backends.js';
+import { recording } from '../helpers/recording-db.js';
 
 type Db = Kysely<any>;
 
@@ -72,22 +73,6 @@ class Lock {
     await before;
     return release;
   }
-}
-
-/** The database handle, recording the SQL of every statement run through it. */
-function recording(db: Db, log: string[]): Db {
-  return new Proxy(db, {
-    get(target, property) {
-      if (property === 'executeQuery') {
-        return (query: CompiledQuery, ...rest: unknown[]) => {
-          log.push(query.sql);
-          return (target.executeQuery as (...args: unknown[]) => unknown)(query, ...rest);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }
 
 type StatementKind = 'version' | 'seek' | 'skipInIndex' | 'offset' | 'other';

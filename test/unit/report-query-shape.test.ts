@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../src/domain/objects/index.js';
 import { findBuiltIn } from '../../src/domain/reports/builtins.js';
 import { planReport } from '../../src/domain/reports/definition.js';
-import { countedLookup, groupFirst } from '../../src/domain/reports/query-shape.js';
+import { planQuery } from '../../src/domain/nxt/query.js';
+import { countedLookup, groupFirst, seekOrder } from '../../src/domain/reports/query-shape.js';
 import type { ReportDefinition } from '../../src/domain/reports/schema.js';
 
 const lookUp = builtinRegistry.surfaceLookUp(undefined);
@@ -127,5 +128,35 @@ describe('report query shape: groups from the kept reference counts', () => {
     expect(counted(plan(byCompany({ aggregates: [{ fn: 'count', field: 'Email', as: 'emails' }] })))).toBeUndefined();
     const twoKeys = ['CompanyId', 'CompanyId.Name', 'FirstName'];
     expect(counted(plan(byCompany({ fields: twoKeys, groupBy: twoKeys })))).toBeUndefined();
+  });
+});
+
+describe('report query shape: pages that seek from a cursor', () => {
+  const company = lookUp('Company')!;
+  const query = (body: Record<string, unknown>) => planQuery(company, { limit: 10, ...body }, { lookUp });
+  const keys = (body: Record<string, unknown>) => {
+    const order = seekOrder(query(body));
+    return order && `${order.refs.map((ref) => ref.path).join(',')} ${order.direction}`;
+  };
+
+  it('a sync walk by ModifiedDate (Gsid added as the tie-breaker) seeks, as does an order all descending', () => {
+    expect(keys({ orderBy: { ModifiedDate: 'asc' } })).toBe('ModifiedDate,Gsid asc');
+    expect(keys({})).toBe('Gsid asc');
+    expect(keys({ orderBy: { ModifiedDate: 'desc', Gsid: 'desc' } })).toBe('ModifiedDate,Gsid desc');
+  });
+
+  it('a filter on own fields keeps it seekable, and makes a field it excludes NULL from usable', () => {
+    const industry = { conditions: [{ name: 'Industry', alias: 'A', operator: 'EQ', value: ['Media'] }], expression: 'A' };
+    expect(keys({ where: industry, orderBy: { ModifiedDate: 'asc' } })).toBe('ModifiedDate,Gsid asc');
+    expect(keys({ where: industry, orderBy: { Industry: 'asc' } })).toBe('Industry,Gsid asc');
+  });
+
+  it('mixed directions, a field that may be empty, a lookup in the order or in the filter, or groups do not seek', () => {
+    expect(keys({ orderBy: { ModifiedDate: 'desc' } })).toBeUndefined();
+    expect(keys({ orderBy: { Industry: 'asc' } })).toBeUndefined();
+    expect(keys({ orderBy: { 'ParentCompany__gr.Name': 'asc' } })).toBeUndefined();
+    const byParent = { conditions: [{ name: 'ParentCompany__gr.Name', alias: 'A', operator: 'EQ', value: ['x'] }], expression: 'A' };
+    expect(keys({ where: byParent, orderBy: { ModifiedDate: 'asc' } })).toBeUndefined();
+    expect(seekOrder(builtIn('people-by-company'))).toBeUndefined();
   });
 });

@@ -21,7 +21,7 @@
  * Every other group has at least `limit` groups before it. Only those groups are joined (1,426
  * of 100,001 for people by company over 3,000,000 people).
  */
-import type { FieldRef } from '../filters.js';
+import { referencedFields, type FieldRef } from '../filters.js';
 import type { ReportOrder, ReportPlan } from './definition.js';
 
 export interface GroupFirst {
@@ -75,4 +75,28 @@ export function countedLookup(plan: Pick<ReportPlan, 'where' | 'columns'>, shape
   if (!key!.field.references || !key!.field.keepReferrerCounts) return undefined;
   const aggregates = plan.columns.filter((column) => column.source.kind === 'aggregate');
   return aggregates.every((column) => column.source.kind === 'aggregate' && column.source.fn === 'count' && !column.source.ref) ? key : undefined;
+}
+
+/**
+ * The sort keys a page of records can seek by instead of skipping (store/report-query.ts keeps a
+ * cursor where each page ended): a plan of records (no groups or aggregates) sorted by the base
+ * object's own fields, all in one direction and none needing NULLs placed (they are always set,
+ * or the filter excludes NULL), ending on Gsid (a total order), and filtered on its own fields
+ * only. Then the rows after a cursor, in that order, are `(k1, k2, ..., Gsid) > (cursor)` (or `<`
+ * descending), which an index on the keys serves; and whether any row came, went or moved is
+ * told by the base table's write counter alone. Undefined otherwise.
+ */
+export function seekOrder(
+  plan: Pick<ReportPlan, 'grouped' | 'groupBy' | 'orderBy' | 'where'>,
+): { readonly refs: readonly FieldRef[]; readonly direction: 'asc' | 'desc' } | undefined {
+  if (plan.grouped || plan.groupBy.length > 0 || plan.orderBy.length === 0) return undefined;
+  const direction = plan.orderBy[0]!.direction;
+  const refs: FieldRef[] = [];
+  for (const order of plan.orderBy) {
+    if (order.source.kind !== 'field' || order.source.ref.hops.length > 0 || order.placeNulls || order.direction !== direction) return undefined;
+    refs.push(order.source.ref);
+  }
+  if (refs.at(-1)!.field.name !== 'Gsid') return undefined;
+  if (referencedFields(plan.where).some((ref) => ref.hops.length > 0)) return undefined;
+  return { refs, direction };
 }
