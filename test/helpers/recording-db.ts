@@ -1,7 +1,6 @@
 /** A database handle that records the SQL of the statements run through it (tests that watch which path a query takes). */
 import type { CompiledQuery, Kysely } from 'kysely';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;
 
 /** The database handle, recording the SQL of every statement run through it. */

@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { FieldDescription, FieldValues, ObjectDescription } from '../../src/domain/object-model.js';
 import type { Equals, Page, RecordRepository, StoredRecord } from '../../src/domain/persistence.js';
@@ -26,7 +26,6 @@ import { openStore, type Store } from '../../src/store/store.js';
 import { describeEachBackend, type Backend } from '../helpers/backends.js';
 import { recording } from '../helpers/recording-db.js';
 
-type Db = Kysely<any>;
 
 const BASE_DATE = '2026-03-01';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
