@@ -5,45 +5,28 @@
  * filtered, and in orders that cannot seek. The seeks are really taken (the statements run are
  * watched), and only when nothing was written since the cursor was left.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql, type KyselyPlugin } from 'kysely';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { planQuery } from '../../src/domain/nxt/query.js';
 import type { ObjectDescription } from '../../src/domain/object-model.js';
 import { seedDatabase } from '../../src/seed/generator.js';
 import { createReportRunner } from '../../src/store/report-query.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { describeEachBackend } from '../helpers/backends.js';
+import { twoNodesPerSuite } from '../helpers/two-nodes.js';
 
 const BASE_DATE = '2026-03-01';
 const LIMIT = 25;
 
 describeEachBackend('NXT query pages seek from the previous page', (backend) => {
-  // Two nodes on one database (on SQLite, a file: two connections).
-  let url: string | undefined;
-  let directory: string | undefined;
+  // Two nodes on one database: one reads, the other writes between its pages.
+  const suite = twoNodesPerSuite(backend, 'nxt-cursor');
   let reader: Store;
   let writer: Store;
   let company: ObjectDescription;
-  beforeAll(async () => {
-    if (backend.name === 'sqlite') {
-      directory = mkdtempSync(join(tmpdir(), 'nxt-cursor-'));
-      url = `sqlite:${join(directory, 'gainsight.db')}`;
-    } else url = await backend.newDatabaseUrl();
-    const open = async () => {
-      const store = await openStore({ url: url!, sqliteSynchronous: 'normal', poolSize: 4 });
-      await store.migrate();
-      return store;
-    };
-    [reader, writer] = [await open(), await open()];
+  beforeAll(() => {
+    [reader, writer] = suite.nodes;
     company = reader.registry.lookUp('Company')!;
-  });
-  afterAll(async () => {
-    for (const store of [reader, writer]) await store?.close();
-    if (backend.name === 'postgres' && url) await backend.dispose(url);
-    if (directory) rmSync(directory, { recursive: true, force: true });
   });
   beforeEach(async () => {
     for (const table of ['company_person', 'person', 'company']) await sql`delete from ${sql.table(table)}`.execute(writer.database.db);

@@ -10,11 +10,8 @@
  *   statements run are watched);
  * - the counters they rely on (record_count.changes, .version) only grow, and grow when they must.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { FieldDescription, FieldValues, ObjectDescription } from '../../src/domain/object-model.js';
 import type { Equals, Page, RecordRepository, StoredRecord } from '../../src/domain/persistence.js';
 import { createRecordService } from '../../src/domain/record-service.js';
@@ -22,9 +19,10 @@ import { seedDatabase } from '../../src/seed/generator.js';
 import { recordJsonSql } from '../../src/store/record-json.js';
 import { fieldsInRecordOrder } from '../../src/domain/schemas.js';
 import { createPageReader, type PageReader } from '../../src/store/record-pages.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { describeEachBackend, type Backend } from '../helpers/backends.js';
 import { recording } from '../helpers/recording-db.js';
+import { twoNodesPerSuite } from '../helpers/two-nodes.js';
 
 
 const BASE_DATE = '2026-03-01';
@@ -107,30 +105,11 @@ async function counters(store: Store, table: string) {
 describeEachBackend('record pages as JSON text', (backend) => {
   // One database for the suite, and two nodes on it (on SQLite, a file: two connections); each
   // test starts from empty tables (deleted row by row: the counters go on, as they must).
-  let url: string | undefined;
-  let directory: string | undefined;
-  let nodes: [Store, Store];
-  beforeAll(async () => {
-    if (backend.name === 'sqlite') {
-      directory = mkdtempSync(join(tmpdir(), 'record-pages-'));
-      url = `sqlite:${join(directory, 'gainsight.db')}`;
-    } else url = await backend.newDatabaseUrl();
-    const open = async () => {
-      const store = await openStore({ url: url!, sqliteSynchronous: 'normal', poolSize: 4 });
-      await store.migrate();
-      return store;
-    };
-    nodes = [await open(), await open()];
-  });
-  afterAll(async () => {
-    for (const store of nodes ?? []) await store.close();
-    if (backend.name === 'postgres' && url) await backend.dispose(url);
-    if (directory) rmSync(directory, { recursive: true, force: true });
-  });
+  const suite = twoNodesPerSuite(backend, 'record-pages');
   beforeEach(async () => {
-    const db = nodes[0].database.db;
+    const db = suite.nodes[0].database.db;
     // In whatever order the references allow.
-    let pending = nodes[0].registry.all.map((object) => object.table);
+    let pending = suite.nodes[0].registry.all.map((object) => object.table);
     for (let pass = 0; pending.length > 0 && pass < 10; pass++) {
       const refused: string[] = [];
       for (const table of pending) await sql`delete from ${sql.table(table)}`.execute(db).catch(() => refused.push(table));
@@ -164,7 +143,7 @@ describeEachBackend('record pages as JSON text', (backend) => {
   }
 
   it('answers list and get byte for byte, on every page of a seeded database', async () => {
-    const [store] = nodes;
+    const [store] = suite.nodes;
     await seedDatabase(store, { companies: 1200, people: 2000, randomSeed: 'pages', baseDate: BASE_DATE });
     const company = store.records(store.registry.lookUp('Company')!);
     const person = store.records(store.registry.lookUp('Person')!);
@@ -207,7 +186,7 @@ describeEachBackend('record pages as JSON text', (backend) => {
   });
 
   it('writes odd values as JSON.stringify does: strings, numbers, booleans, absent fields', async () => {
-    const [store] = nodes;
+    const [store] = suite.nodes;
     const Company = store.registry.lookUp('Company')!;
     const Person = store.registry.lookUp('Person')!;
     const Picklist = store.registry.lookUp('da_picklist')!;
@@ -311,7 +290,7 @@ describeEachBackend('record pages as JSON text', (backend) => {
   });
 
   it('writes the JSON of objects wider than one concat_ws call, whichever chunks are empty', async () => {
-    const [store] = nodes;
+    const [store] = suite.nodes;
     const db = store.database.db;
     const types = ['string', 'number', 'integer', 'boolean', 'date'] as const;
     const columnType = { string: 'text', number: backend.name === 'sqlite' ? 'real' : 'double precision', integer: 'integer', boolean: 'integer', date: backend.name === 'sqlite' ? 'text' : 'date' };
@@ -353,7 +332,7 @@ describeEachBackend('record pages as JSON text', (backend) => {
   });
 
   it('keyset pages equal offset pages while another node inserts, deletes and reorders between pages', async () => {
-    const [nodeA, nodeB] = nodes;
+    const [nodeA, nodeB] = suite.nodes;
     await seedDatabase(nodeB, { companies: 640, people: 0, randomSeed: 'two nodes', baseDate: BASE_DATE });
     const Company = nodeA.registry.lookUp('Company')!;
     const a = nodeA.records(Company);
@@ -465,7 +444,7 @@ describeEachBackend('record pages as JSON text', (backend) => {
     // Offset paging is sound under appends alone (records created later than all others): no
     // record before the walk's position moves. Deletes or inserts in the middle shift positions,
     // and offset paging itself would skip or repeat; they are left out here.
-    const [nodeA, nodeB] = nodes;
+    const [nodeA, nodeB] = suite.nodes;
     await seedDatabase(nodeB, { companies: 600, people: 0, randomSeed: 'appends', baseDate: BASE_DATE });
     const Company = nodeA.registry.lookUp('Company')!;
     const a = nodeA.records(Company);
@@ -508,7 +487,7 @@ describeEachBackend('record pages as JSON text', (backend) => {
   });
 
   it('takes the fast paths: seeks along a walk, the cache for a page asked again, and neither when stale', async () => {
-    const [nodeA, nodeB] = nodes;
+    const [nodeA, nodeB] = suite.nodes;
     await seedDatabase(nodeB, { companies: 1000, people: 0, randomSeed: 'paths', baseDate: BASE_DATE });
     const Company = nodeA.registry.lookUp('Company')!;
     const reference = nodeA.records(Company);
@@ -550,7 +529,7 @@ describeEachBackend('record pages as JSON text', (backend) => {
   });
 
   it('never serves a stale page: updates, deletes, inserts and reorderings by another node', async () => {
-    const [nodeA, nodeB] = nodes;
+    const [nodeA, nodeB] = suite.nodes;
     await seedDatabase(nodeB, { companies: 200, people: 0, randomSeed: 'stale', baseDate: BASE_DATE });
     const Company = nodeA.registry.lookUp('Company')!;
     const a = nodeA.records(Company);
@@ -610,7 +589,7 @@ describeEachBackend('record pages as JSON text', (backend) => {
   });
 
   it('counts changes and versions that only grow: inserts and deletes both, updates the version, reorderings the changes', async () => {
-    const [store] = nodes;
+    const [store] = suite.nodes;
     const Company = store.registry.lookUp('Company')!;
     const repository = store.records(Company);
     const now = () => new Date().toISOString();
@@ -664,7 +643,7 @@ describeEachBackend('record pages as JSON text', (backend) => {
   if (backend.name === 'postgres') {
     it('counts changes and versions exactly, never going back, while two nodes write at once', async () => {
       // The first node also watches (its pool has connections to spare).
-      const [first, second] = nodes;
+      const [first, second] = suite.nodes;
       const observer = first;
       const Company = first.registry.lookUp('Company')!;
       const start = await counters(observer, 'company');
@@ -708,7 +687,7 @@ describeEachBackend('record pages as JSON text', (backend) => {
   // `changes` does not count updates of a filtered column: a filtered list's cursors are checked
   // against `version`, or a person moving into the company before the cursor would be missed.
   it('keyset pages of a filtered list equal offset pages after a record moves into the filter', async () => {
-    const [store] = nodes;
+    const [store] = suite.nodes;
     const Company = store.registry.lookUp('Company')!;
     const Person = store.registry.lookUp('Person')!;
     const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
