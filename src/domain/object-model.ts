@@ -95,6 +95,11 @@ export interface FieldSpec {
   readonly links?: { readonly object: string; readonly self: string; readonly target: string };
 }
 
+/** Whether the database keeps counts of this field's referrers: a lookup declared keepReferrerCounts. */
+export function keepsReferrerCounts(field: Pick<FieldSpec, 'references' | 'keepReferrerCounts'>): boolean {
+  return field.references !== undefined && field.keepReferrerCounts === true;
+}
+
 /** One option of a picklist: its label (what is stored and shown) and its Gsid. */
 export interface PicklistOption {
   readonly label: string;

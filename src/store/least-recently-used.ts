@@ -25,7 +25,7 @@ export class LeastRecentlyUsed<V> {
     while (this.entries.size > this.maxEntries || this.size > this.maxSize) this.delete(this.entries.keys().next().value!);
   }
 
-  private delete(key: string): void {
+  delete(key: string): void {
     const value = this.entries.get(key);
     if (value === undefined) return;
     this.entries.delete(key);

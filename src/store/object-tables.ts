@@ -20,7 +20,7 @@ import type { ColumnTypes, Database } from './database.js';
 import { backfillLinks } from './links.js';
 import { picklistItemsChange, PICKLIST_OBJECT } from './picklist-items.js';
 import { addCounterColumns, COUNTER_COLUMNS, forgetRecordCount, hasRecordCounter, installRecordCounter, RECORD_COUNT_TABLE } from './record-counter.js';
-import { countedReferenceColumns, dropReferenceCounters, installReferenceCounters, referenceColumnsOf } from './reference-counter.js';
+import { countedReferenceColumns, dropReferenceCounters, installReferenceCounters, REFERENCE_COUNTER_TABLE, referenceColumnsOf } from './reference-counter.js';
 import { listOrderColumns } from './record-pages.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -228,9 +228,10 @@ function plannedDrops(database: Database, schema: TenantSchema, applied: Applied
         columnDrops.push({
           description: `drop column ${before.table}.${field.column} (field ${objectName}.${fieldName}, with its values)${changed ? ', to add it again as ' + after!.type : ''}`,
           run: async (db) => {
-            // A counted lookup's triggers name the column; its table's counters are installed
-            // again for the lookups that stay (planSchema sees the counted columns change).
-            if (field.references) await dropReferenceCounters(db, database.dialect, before.table);
+            // A counted lookup's triggers name the column (SQLite refuses to drop it): the
+            // table's counters go first, and are installed again later in this apply (planSchema
+            // schedules it when a counted column is dropped).
+            if ((await countedReferenceColumns(db, before.table)).includes(field.column)) await dropReferenceCounters(db, database.dialect, before.table);
             const present = (await database.columnsOf(db, before.table)) ?? new Set();
             for (const column of [field.column + UNIQUE_KEY_SUFFIX, field.column]) {
               if (present.has(column)) await database.dropColumn(db, before.table, column);
@@ -392,12 +393,15 @@ export async function planSchema(database: Database, db: Db, schema: TenantSchem
     });
   }
 
-  // Every lookup column's references are counted by triggers (reference-counter.ts): a table
-  // whose lookup columns are not exactly the counted ones gets its triggers (again).
+  // The referrers of every lookup declared keepReferrerCounts are counted by triggers
+  // (reference-counter.ts): a table whose counted columns are not exactly those, or one of whose
+  // counted columns is dropped by this apply (a lookup retargeted), gets its triggers (again).
+  const referenceCounting = (await database.columnsOf(db, REFERENCE_COUNTER_TABLE)) !== undefined;
   for (const object of registry.all) {
     const wanted = referenceColumnsOf(object);
-    const counted = tableExists(object.table) && !newTables.has(object.table) ? await countedReferenceColumns(db, object.table) : [];
-    if (wanted.join(',') === counted.join(',')) continue;
+    const counted = referenceCounting && tableExists(object.table) && !newTables.has(object.table) ? await countedReferenceColumns(db, object.table) : [];
+    const dropped = counted.some((column) => droppedColumns.has(`${object.table}.${column}`));
+    if (!dropped && wanted.join(',') === counted.join(',')) continue;
     changes.push({
       description: `count the references of ${object.table}${wanted.length > 0 ? ` (${wanted.join(', ')})` : ''} (triggers)`,
       run: (db) => installReferenceCounters(db, database.dialect, object.table, wanted),

@@ -40,13 +40,22 @@ export async function addCounterColumns(db: Db, columns: readonly string[]): Pro
       .execute();
   }
 }
-const SHARDS = 16;
+/** PostgreSQL sessions write to shard `pg_backend_pid() % SHARDS` of a counter (here and in reference-counter.ts). */
+export const SHARDS = 16;
 
-/** `company__count_insert`; shortened with a hash where PostgreSQL's 63 bytes would cut it. */
-export function counterTriggerName(table: string, operation: 'insert' | 'delete' | 'update' | 'reorder'): string {
-  const name = `${table}__count_${operation}`;
+/**
+ * `<table>__<suffix>`, shortened where PostgreSQL's 63 bytes would cut it: the table's first
+ * `keep` characters and a hash of the whole name (so two long tables never share a trigger).
+ */
+export function triggerName(table: string, suffix: string, keep: number): string {
+  const name = `${table}__${suffix}`;
   if (name.length <= 63) return name;
-  return `${table.slice(0, 36)}_${createHash('sha256').update(table).digest('hex').slice(0, 8)}__count_${operation}`;
+  return `${table.slice(0, keep)}_${createHash('sha256').update(table).digest('hex').slice(0, 8)}__${suffix}`;
+}
+
+/** `company__count_insert` (names installed by earlier versions: unchanged). */
+export function counterTriggerName(table: string, operation: 'insert' | 'delete' | 'update' | 'reorder'): string {
+  return triggerName(table, `count_${operation}`, 36);
 }
 
 export async function hasRecordCounter(db: Db, dialect: DialectName, table: string): Promise<boolean> {

@@ -7,44 +7,43 @@
  * on every node. A report that groups records by a lookup and counts them (people by company) reads
  * one row per target instead of every referring record (report-query.ts).
  *
- * `reference_counter` holds one row per column whose counts are kept: a reader uses the counts
- * only when the column's row is there, in the same statement, so a database whose triggers are
- * not installed (yet) is read the long way, never wrongly.
+ * `reference_counter` holds one row per column whose counts are kept (written in the transaction
+ * that installs its triggers, removed in the one that drops them): a report reads the counts only
+ * when the column's row is there, so a database whose triggers are not installed is read the
+ * long way.
  *
  * SQLite has one writer at a time: row triggers keep shard 0, and a count that falls to zero goes.
  * PostgreSQL has many: statement triggers add each statement's net change per target to their
  * session's shard (backend pid modulo SHARDS), so concurrent writers rarely wait on one another's
  * row; a count is the sum of its shards, and a shard's row may be negative.
  */
-import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { ObjectDescription } from '../domain/object-model.js';
+import { keepsReferrerCounts, type ObjectDescription } from '../domain/object-model.js';
 import type { DialectName } from './database.js';
+import { SHARDS, triggerName } from './record-counter.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;
 
 export const REFERENCE_COUNT_TABLE = 'reference_count';
 export const REFERENCE_COUNTER_TABLE = 'reference_counter';
-const SHARDS = 16;
 const OPERATIONS = ['insert', 'delete', 'update'] as const;
 
-/** `person__refs_insert`; shortened with a hash where PostgreSQL's 63 bytes would cut it. */
+/** `person__refs_insert` (shortened with a hash where PostgreSQL's 63 bytes would cut it). */
 export function referenceTriggerName(table: string, operation: (typeof OPERATIONS)[number]): string {
-  const name = `${table}__refs_${operation}`;
-  if (name.length <= 63) return name;
-  return `${table.slice(0, 40)}_${createHash('sha256').update(table).digest('hex').slice(0, 8)}__refs_${operation}`;
+  return triggerName(table, `refs_${operation}`, 40);
 }
 
 /** The columns of an object's lookups whose referrers are counted (`keepReferrerCounts`), sorted. */
 export function referenceColumnsOf(object: ObjectDescription): string[] {
-  return [...new Set(object.fields.filter((field) => field.references && field.keepReferrerCounts).map((field) => field.column))].sort();
+  return [...new Set(object.fields.filter(keepsReferrerCounts).map((field) => field.column))].sort();
 }
 
 /** The lookup columns of `table` whose counts are kept (their triggers installed), sorted. */
 export async function countedReferenceColumns(db: Db, table: string): Promise<string[]> {
-  const rows = await db.selectFrom(REFERENCE_COUNTER_TABLE).select('column_name').where('table_name', '=', table).orderBy('column_name').execute();
-  return rows.map((row) => row.column_name as string);
+  const rows = await db.selectFrom(REFERENCE_COUNTER_TABLE).select('column_name').where('table_name', '=', table).execute();
+  // Sorted here, as referenceColumnsOf sorts (the database's collation may order `_` otherwise).
+  return rows.map((row) => row.column_name as string).sort();
 }
 
 /**
@@ -116,11 +115,16 @@ export async function installReferenceCounters(db: Db, dialect: DialectName, tab
       for each statement execute function gs_reference_count(${names})`.execute(db);
   }
   for (const column of columns) {
-    await sql`insert into reference_count (table_name, column_name, target, shard, count)
-      select ${table}, ${column}, ${sql.ref(column)}, 0, count(*) from ${sql.table(table)}
-      where ${sql.ref(column)} is not null group by ${sql.ref(column)}`.execute(db);
+    await countFromRows(db, table, column);
     await db.insertInto(REFERENCE_COUNTER_TABLE).values({ table_name: table, column_name: column }).execute();
   }
+}
+
+/** A column's counts from the rows its table holds (shard 0). */
+async function countFromRows(db: Db, table: string, column: string): Promise<void> {
+  await sql`insert into reference_count (table_name, column_name, target, shard, count)
+    select ${table}, ${column}, ${sql.ref(column)}, 0, count(*) from ${sql.table(table)}
+    where ${sql.ref(column)} is not null group by ${sql.ref(column)}`.execute(db);
 }
 
 /**
@@ -142,9 +146,5 @@ export async function dropReferenceCounters(db: Db, dialect: DialectName, table:
 export async function recountReferences(db: Db, table: string): Promise<void> {
   const columns = await countedReferenceColumns(db, table);
   await db.deleteFrom(REFERENCE_COUNT_TABLE).where('table_name', '=', table).execute();
-  for (const column of columns) {
-    await sql`insert into reference_count (table_name, column_name, target, shard, count)
-      select ${table}, ${column}, ${sql.ref(column)}, 0, count(*) from ${sql.table(table)}
-      where ${sql.ref(column)} is not null group by ${sql.ref(column)}`.execute(db);
-  }
+  for (const column of columns) await countFromRows(db, table, column);
 }

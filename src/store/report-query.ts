@@ -12,6 +12,7 @@
 import { sql, type Expression, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { referencedFields, type FieldRef, type Predicate, type Scalar } from '../domain/filters.js';
 import { isTextType } from '../domain/object-model.js';
+import { sha256Base64Url } from '../domain/sha256.js';
 import type { ColumnSource } from '../domain/reports/definition.js';
 import type { ReportRunner, RunnablePlan, StoredValue } from '../domain/reports/ports.js';
 import { countedLookup, groupFirst, seekOrder } from '../domain/reports/query-shape.js';
@@ -55,16 +56,18 @@ export function skipsInIndex(plan: RunnablePlan): boolean {
   );
 }
 
-/** Cursors kept per process: where a page of records ended, for the page after it. */
+/** Cursors kept per process (where a page of records ended, for the page after it): at most this many, and this many characters of keys. */
 const MAX_CURSORS = 2000;
+const MAX_CURSOR_CHARACTERS = 4_000_000;
 
 /**
  * Where a page of records ended (its last row's sort keys, as the database compares them), with
  * the base table's `version` (record-counter.ts: every write, only ever growing) read by the same
  * statement. A request for the next position seeks from it (`(keys) > (cursor)`, an index
- * search) instead of skipping, and its statement reads `version` again: equal means nothing was
- * written to the table in between, so every row is where it was and the seek answers exactly
- * what the offset would; otherwise (or when the seek finds nothing) the offset is asked. An NXT
+ * search) instead of skipping, in a statement that reads `version` again and returns rows only
+ * while it is equal: nothing was written to the table in between, so every row is where it was
+ * and the seek answers exactly what the offset would; otherwise (or when the seek finds nothing)
+ * the offset is asked and the cursor forgotten. An NXT
  * sync walking a million records by offset reads each page from where the last one ended.
  */
 interface Cursor {
@@ -74,13 +77,16 @@ interface Cursor {
 
 export function createReportRunner(database: Database): ReportRunner {
   const { db } = database;
-  const cursors = new LeastRecentlyUsed<Cursor>(MAX_CURSORS, () => 1);
+  const cursors = new LeastRecentlyUsed<Cursor>(MAX_CURSORS, (cursor) => cursor.keys.reduce<number>((size, key) => size + String(key).length, 64), MAX_CURSOR_CHARACTERS);
 
-  /** A list's identity for its cursors: the statement of its ordered Gsids and its parameters. */
+  /**
+   * A list's identity for its cursors: the hash of the statement of its ordered Gsids and its
+   * parameters (a filter may bind thousands of values; the key stays 43 characters).
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const cursorListKey = (from: SelectQueryBuilder<any, any, any>, inOrder: <Q extends SelectQueryBuilder<any, any, any>>(query: Q) => Q) => {
     const { sql: text, parameters } = inOrder(from.select(sql.ref(`${BASE}.gsid`).as('gsid'))).compile();
-    return `${text}\u0000${JSON.stringify(parameters)}`;
+    return sha256Base64Url(`${text}\u0000${JSON.stringify(parameters)}`);
   };
 
   const column = (ref: FieldRef): RawBuilder<unknown> => sql.ref(`${joinAlias(ref.hops)}.${ref.field.column}`);
@@ -170,10 +176,14 @@ export function createReportRunner(database: Database): ReportRunner {
 
   /**
    * Whether the column's counts are kept (its row in reference_counter: the triggers are
-   * installed). Read just before the report's statement; a database without them (not yet
-   * migrated) is read the long way. Counters are only removed with their column, which a report
-   * over it could not read anyway.
+   * installed), read just before the report's statement; without them the table is grouped.
+   * Counters are removed only by a schema apply (a counted lookup dropped or retargeted, which the
+   * same apply installs again) or inside a restore's transaction, which installs them again before
+   * it commits. The report's statement reads the row again (`_kept`): if an apply removed it in
+   * between, the report is run again the long way.
    */
+  const keptNow = (table: string, column: string) =>
+    sql`(select count(*) from ${sql.table(REFERENCE_COUNTER_TABLE)} as k where k.table_name = ${table} and k.column_name = ${column})`;
   const countsKept = async (table: string, column: string) =>
     (await db.selectFrom(REFERENCE_COUNTER_TABLE).select('column_name').where('table_name', '=', table).where('column_name', '=', column).executeTakeFirst()) !==
     undefined;
@@ -203,7 +213,7 @@ export function createReportRunner(database: Database): ReportRunner {
    * aggregates), as each row's JSON text in a column `json` (rowJsonSql: every column present,
    * `null` when empty), plus `totalCount` as RunnablePlan.countTotal asks.
    */
-  async function rowsOf(plan: RunnablePlan, asJson: boolean): Promise<{ rows: Record<string, unknown>[]; totalCount: number }> {
+  async function rowsOf(plan: RunnablePlan, asJson: boolean, useCounts = true): Promise<{ rows: Record<string, unknown>[]; totalCount: number }> {
     const fieldRefs: FieldRef[] = [
       ...plan.columns.flatMap((c) => (c.source.kind === 'field' ? [c.source.ref] : [])),
       ...plan.groupBy,
@@ -223,6 +233,8 @@ export function createReportRunner(database: Database): ReportRunner {
     // base table alone (a CTE, read as t0: own group keys keep their column names, aggregates
     // are a0, a1, ...), to which the looked-up keys are joined.
     const shape = groupFirst(plan);
+    /** The lookup whose kept counts make the groups (countedGroups), when they do. */
+    let lookup: FieldRef | undefined;
     let from = db.selectFrom(`${plan.object.table} as ${BASE}`);
     let groupKeys: RawBuilder<unknown>[];
     let source = sourceExpression;
@@ -233,8 +245,8 @@ export function createReportRunner(database: Database): ReportRunner {
       const aggregates = new Map<ColumnSource, string>(
         plan.columns.flatMap((c, i) => (c.source.kind === 'aggregate' ? [[c.source, `a${i}`] as const] : [])),
       );
-      const counted = countedLookup(plan, shape);
-      const lookup = counted && (await countsKept(plan.object.table, counted.field.column)) ? counted : undefined;
+      const counted = useCounts ? countedLookup(plan, shape) : undefined;
+      lookup = counted && (await countsKept(plan.object.table, counted.field.column)) ? counted : undefined;
       const groups = lookup
         ? countedGroups(plan.object.table, lookup, [...aggregates.values()])
         : inner
@@ -299,6 +311,8 @@ export function createReportRunner(database: Database): ReportRunner {
       ? from.select(rowJsonSql(plan.columns.map(jsonMember), database.dialect).as('json'))
       : from.select(plan.columns.map((c, i) => source(c.source).as(`c${i}`)));
     if (groupsCount) rowsQuery = rowsQuery.select(groupsCount.as('groups'));
+    // Whether the counts were still kept when this statement read them (see countsKept).
+    if (lookup) rowsQuery = rowsQuery.select(keptNow(plan.object.table, lookup.field.column).as('_kept'));
     if (groupKeys.length > 0) rowsQuery = rowsQuery.groupBy(groupKeys);
     rowsQuery = inOrder(rowsQuery).limit(plan.limit);
 
@@ -307,22 +321,30 @@ export function createReportRunner(database: Database): ReportRunner {
     // the page after it (see Cursor).
     const seek = !shape && groupKeys.length === 0 ? seekOrder(plan) : undefined;
     const listKey = seek && cursorListKey(from, inOrder);
+    // The table's write counter; NULL without counter rows (triggers not installed).
+    const version = sql`(select case when count(*) > 0 then coalesce(sum(v.version), 0) end from ${sql.table(RECORD_COUNT_TABLE)} as v
+      where v.table_name = ${plan.object.table})`;
     if (seek) {
       rowsQuery = rowsQuery.select([
         ...seek.refs.map((ref, i) => (database.dialect === 'postgres' ? sql`cast(${column(ref)} as text)` : column(ref)).as(`_k${i}`)),
-        sql`(select case when count(*) > 0 then coalesce(sum(v.version), 0) end from ${sql.table(RECORD_COUNT_TABLE)} as v
-          where v.table_name = ${plan.object.table})`.as('_version'),
+        version.as('_version'),
       ]);
     }
     const offset = plan.offset ?? 0;
     let rows: Record<string, unknown>[] | undefined;
-    const cursor = listKey && offset > 0 ? cursors.get(`${listKey}@${offset}`) : undefined;
+    const cursorKey = listKey && offset > 0 ? `${listKey}@${offset}` : undefined;
+    const cursor = cursorKey ? cursors.get(cursorKey) : undefined;
     if (seek && cursor) {
-      // The rows after the cursor; the same as the offset's when nothing was written since.
+      // The rows after the cursor, only while the version is the cursor's (nothing written
+      // since): then they are the offset's. A stale cursor finds no row at once, and goes.
       const keys = sql.join(seek.refs.map((ref) => ordered(ref)));
       const after = sql.join(cursor.keys.map((key) => sql`${key}`));
-      const sought = await rowsQuery.where(sql<boolean>`(${keys}) ${sql.raw(seek.direction === 'asc' ? '>' : '<')} (${after})`).execute();
+      const sought = await rowsQuery
+        .where(sql<boolean>`(${keys}) ${sql.raw(seek.direction === 'asc' ? '>' : '<')} (${after})`)
+        .where(sql<boolean>`${version} = ${cursor.version}`)
+        .execute();
       if (sought.length > 0 && Number(sought[0]!._version) === cursor.version) rows = sought;
+      else cursors.delete(cursorKey!);
     }
     if (!rows) {
       if (plan.offset && skipsInIndex(plan) && !shape && groupKeys.length === 0) {
@@ -336,6 +358,8 @@ export function createReportRunner(database: Database): ReportRunner {
       } else if (plan.offset) rowsQuery = rowsQuery.offset(plan.offset);
       rows = await rowsQuery.execute();
     }
+    // Counts dropped between countsKept and this statement (or no group at all): the long way.
+    if (lookup && (rows.length === 0 || Number(rows[0]!._kept) === 0)) return rowsOf(plan, asJson, false);
     const last = rows.at(-1);
     // Without counter rows (triggers not installed) nothing tells a change: no cursor.
     if (listKey && last && rows.length === plan.limit && last._version !== null) {

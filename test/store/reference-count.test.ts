@@ -3,7 +3,8 @@
  * the referring table after every kind of write, on both backends: inserts, a bulk seed, updates
  * that move a lookup or clear it, deletes of referring records, a deleted target clearing its
  * referrers, a failed batch, a database whose rows predate the counters, a lookup field added
- * and dropped by a schema, a snapshot restored, and (PostgreSQL) two nodes writing at once. A
+ * and dropped by a schema (and a lookup not counted dropped), a snapshot restored and a reset,
+ * and (PostgreSQL) two nodes writing at once. A
  * report counting records by a lookup answers the same from the counts as from the table.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { loadTenantSchema } from '../../src/schema/files.js';
 import { seedDatabase } from '../../src/seed/generator.js';
 import { referenceColumnsOf, referenceTriggerName } from '../../src/store/reference-counter.js';
 import { createReportRunner } from '../../src/store/report-query.js';
+import { createSnapshotStore } from '../../src/store/sandbox-snapshots.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { describeEachBackend } from '../helpers/backends.js';
 
@@ -164,6 +166,41 @@ describeEachBackend('reference counts kept by the database', (backend) => {
     expect(dropped.applied).toContain('count the references of person (company_id) (triggers)');
     await expectExact(without);
     expect(await referred()).toBe(0);
+  });
+
+  it('are exact again after a snapshot is restored and after a reset', async () => {
+    const store = await open();
+    await store.migrate();
+    await seedDatabase(store, { companies: 200, people: 600, randomSeed: 'restore', baseDate: BASE_DATE });
+    const snapshots = createSnapshotStore(store.database, store.registry);
+    await snapshots.save('before');
+    const person = store.registry.lookUp('Person')!;
+    const companies = (await store.records(store.registry.lookUp('Company')!).list({ offset: 0, limit: 3 })).records;
+    for (const row of (await store.records(person).list({ offset: 0, limit: 30 })).records) {
+      await store.records(person).update(row.Gsid as string, { CompanyId: companies[0]!.Gsid, ModifiedDate: new Date().toISOString() });
+    }
+    await expectExact(store);
+    await snapshots.restore('before');
+    await expectExact(store);
+    await snapshots.reset();
+    await expectExact(store);
+    await peopleByCompanyBothWays(store);
+  });
+
+  it('a lookup that is not counted can be dropped without touching the counted ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-refs-'));
+    dirs.push(dir);
+    const url = backend.name === 'sqlite' ? `sqlite:${join(dir, 'refs.db')}` : await backend.newDatabaseUrl();
+    if (backend.name === 'postgres') urls.push(url);
+    const file = join(dir, 'schema.yaml');
+    writeFileSync(file, 'objects:\n  Person:\n    fields:\n      Mentor__gc: { type: LOOKUP, object: Person, label: Mentor }\n');
+    const first = await open(url, loadTenantSchema(file));
+    await first.migrate();
+    await seedDatabase(first, { companies: 20, people: 60, randomSeed: 'uncounted', baseDate: BASE_DATE });
+    const without = await open(url);
+    const { applied } = await without.migrate({ drop: ['Person.Mentor__gc'] });
+    expect(applied.some((change) => change.startsWith('count the references'))).toBe(false);
+    await expectExact(without);
   });
 
   // Two nodes are two processes on SQLite, whose writes take turns anyway: a PostgreSQL scenario.

@@ -151,6 +151,12 @@ describe('report query shape: pages that seek from a cursor', () => {
     expect(keys({ where: industry, orderBy: { Industry: 'asc' } })).toBe('Industry,Gsid asc');
   });
 
+  it('a required field does not seek: rows from before it was required may be empty', () => {
+    expect(keys({ orderBy: { Name: 'asc' } })).toBeUndefined();
+    const named = { conditions: [{ name: 'Name', alias: 'A', operator: 'IS_NOT_NULL', value: [] }], expression: 'A' };
+    expect(keys({ where: named, orderBy: { Name: 'asc' } })).toBe('Name,Gsid asc');
+  });
+
   it('mixed directions, a field that may be empty, a lookup in the order or in the filter, or groups do not seek', () => {
     expect(keys({ orderBy: { ModifiedDate: 'desc' } })).toBeUndefined();
     expect(keys({ orderBy: { Industry: 'asc' } })).toBeUndefined();

@@ -32,6 +32,7 @@ const ALLOWED: readonly (readonly [string, string, string])[] = [
     "index.sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS ')",
     'the CREATE INDEX statement the database itself reported for its own index (secondaryIndexes), re-run verbatim',
   ],
+  ['src/store/reference-counter.ts', 'String(SHARDS)', 'the number of counter shards, a constant imported from record-counter.ts'],
   ['src/store/object-tables.ts', 'columnType(field, t)', 'a column type name of the dialect (ColumnTypes), chosen by the field type'],
   ['src/store/object-tables.ts', 'isKey ? t.text : columnType(field, t)', 'a column type name of the dialect, as above'],
   ['src/store/report-query.ts', 'source.fn', 'an aggregate function name: the report definition schema allows only count, sum, avg, min, max'],

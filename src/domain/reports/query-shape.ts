@@ -21,7 +21,8 @@
  * Every other group has at least `limit` groups before it. Only those groups are joined (1,426
  * of 100,001 for people by company over 3,000,000 people).
  */
-import { referencedFields, type FieldRef } from '../filters.js';
+import { fieldKey, nonNullFields, referencedFields, type FieldRef } from '../filters.js';
+import { keepsReferrerCounts } from '../object-model.js';
 import type { ReportOrder, ReportPlan } from './definition.js';
 
 export interface GroupFirst {
@@ -72,29 +73,37 @@ export function groupFirst(plan: Pick<ReportPlan, 'grouped' | 'groupBy' | 'order
 export function countedLookup(plan: Pick<ReportPlan, 'where' | 'columns'>, shape: GroupFirst): FieldRef | undefined {
   if (plan.where || shape.ownKeys.length !== 1) return undefined;
   const [key] = shape.ownKeys;
-  if (!key!.field.references || !key!.field.keepReferrerCounts) return undefined;
+  if (!keepsReferrerCounts(key!.field)) return undefined;
   const aggregates = plan.columns.filter((column) => column.source.kind === 'aggregate');
   return aggregates.every((column) => column.source.kind === 'aggregate' && column.source.fn === 'count' && !column.source.ref) ? key : undefined;
 }
 
+/** Columns every record has a value in, whatever the schema did later (the id and the timestamps). */
+const ALWAYS_SET_COLUMNS: ReadonlySet<string> = new Set(['gsid', 'created_date', 'modified_date']);
+
 /**
  * The sort keys a page of records can seek by instead of skipping (store/report-query.ts keeps a
  * cursor where each page ended): a plan of records (no groups or aggregates) sorted by the base
- * object's own fields, all in one direction and none needing NULLs placed (they are always set,
- * or the filter excludes NULL), ending on Gsid (a total order), and filtered on its own fields
- * only. Then the rows after a cursor, in that order, are `(k1, k2, ..., Gsid) > (cursor)` (or `<`
- * descending), which an index on the keys serves; and whether any row came, went or moved is
- * told by the base table's write counter alone. Undefined otherwise.
+ * object's own fields, all in one direction, each one that no row can leave empty (Gsid and the
+ * timestamps, or a field the filter keeps from being empty: a required field added to a table
+ * later is empty in the rows before it, and `(k, Gsid) > cursor` would skip those), ending on
+ * Gsid (a total order), and filtered on its own fields only. Then the rows after a cursor, in
+ * that order, are `(k1, k2, ..., Gsid) > (cursor)` (or `<` descending), which an index on the
+ * keys serves; and whether any row came, went or moved is told by the base table's write counter
+ * alone. Undefined otherwise.
  */
 export function seekOrder(
   plan: Pick<ReportPlan, 'grouped' | 'groupBy' | 'orderBy' | 'where'>,
 ): { readonly refs: readonly FieldRef[]; readonly direction: 'asc' | 'desc' } | undefined {
   if (plan.grouped || plan.groupBy.length > 0 || plan.orderBy.length === 0) return undefined;
   const direction = plan.orderBy[0]!.direction;
+  const neverEmpty = nonNullFields(plan.where);
   const refs: FieldRef[] = [];
   for (const order of plan.orderBy) {
-    if (order.source.kind !== 'field' || order.source.ref.hops.length > 0 || order.placeNulls || order.direction !== direction) return undefined;
-    refs.push(order.source.ref);
+    if (order.source.kind !== 'field' || order.source.ref.hops.length > 0 || order.direction !== direction) return undefined;
+    const { ref } = order.source;
+    if (!ALWAYS_SET_COLUMNS.has(ref.field.column) && !neverEmpty.has(fieldKey(ref))) return undefined;
+    refs.push(ref);
   }
   if (refs.at(-1)!.field.name !== 'Gsid') return undefined;
   if (referencedFields(plan.where).some((ref) => ref.hops.length > 0)) return undefined;
