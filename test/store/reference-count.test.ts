@@ -60,6 +60,20 @@ describeEachBackend('reference counts kept by the database', (backend) => {
     return store;
   }
 
+  /**
+   * A new database several stores can open (SQLite: a file, not memory) and a tenant schema that
+   * adds one field to Person, declared as `field` (`Name: { ... }` in the schema file's YAML).
+   */
+  async function databaseWithSchema(field: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-refs-'));
+    dirs.push(dir);
+    const url = backend.name === 'sqlite' ? `sqlite:${join(dir, 'refs.db')}` : await backend.newDatabaseUrl();
+    if (backend.name === 'postgres') urls.push(url);
+    const file = join(dir, 'schema.yaml');
+    writeFileSync(file, `objects:\n  Person:\n    fields:\n      ${field}\n`);
+    return { url, schema: loadTenantSchema(file) };
+  }
+
   /** people-by-company as the report engine runs it: from the counts, and (marker removed) from the table. */
   async function peopleByCompanyBothWays(store: Store) {
     const report = BUILT_IN_REPORTS.find((r) => r.id === 'people-by-company')!;
@@ -138,14 +152,8 @@ describeEachBackend('reference counts kept by the database', (backend) => {
   });
 
   it('follow a schema that adds a lookup field and then drops it', async () => {
-    // Several stores over one database: SQLite in a file, not in memory.
-    const dir = mkdtempSync(join(tmpdir(), 'gs-refs-'));
-    dirs.push(dir);
-    const url = backend.name === 'sqlite' ? `sqlite:${join(dir, 'refs.db')}` : await backend.newDatabaseUrl();
-    if (backend.name === 'postgres') urls.push(url);
-    const file = join(dir, 'schema.yaml');
-    writeFileSync(file, 'objects:\n  Person:\n    fields:\n      ReferredBy__gc: { type: LOOKUP, object: Company, label: Referred by, keepReferrerCounts: true }\n');
-    const first = await open(url, loadTenantSchema(file));
+    const { url, schema } = await databaseWithSchema('ReferredBy__gc: { type: LOOKUP, object: Company, label: Referred by, keepReferrerCounts: true }');
+    const first = await open(url, schema);
     const person = first.registry.lookUp('Person')!;
     const columns = referenceColumnsOf(person);
     const added = columns.find((column) => column !== 'company_id')!;
@@ -188,13 +196,8 @@ describeEachBackend('reference counts kept by the database', (backend) => {
   });
 
   it('a lookup that is not counted can be dropped without touching the counted ones', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gs-refs-'));
-    dirs.push(dir);
-    const url = backend.name === 'sqlite' ? `sqlite:${join(dir, 'refs.db')}` : await backend.newDatabaseUrl();
-    if (backend.name === 'postgres') urls.push(url);
-    const file = join(dir, 'schema.yaml');
-    writeFileSync(file, 'objects:\n  Person:\n    fields:\n      Mentor__gc: { type: LOOKUP, object: Person, label: Mentor }\n');
-    const first = await open(url, loadTenantSchema(file));
+    const { url, schema } = await databaseWithSchema('Mentor__gc: { type: LOOKUP, object: Person, label: Mentor }');
+    const first = await open(url, schema);
     await first.migrate();
     await seedDatabase(first, { companies: 20, people: 60, randomSeed: 'uncounted', baseDate: BASE_DATE });
     const without = await open(url);
