@@ -7,7 +7,8 @@
  *
  * Options: --duration (seconds per wrk run, default 10), --rounds (default 3), --warmup (seconds
  * of wrk on each server before a request's rounds, not counted; default 2, 0 for none),
- * --connections (default 32), --companies and --people (the data set, default 10000 and 30000).
+ * --connections (default 32), --companies and --people (the data set, default 10000 and 30000),
+ * --layers (below).
  *
  * A fresh SQLite database in a temporary directory is seeded with the CLI (`seed --companies N
  * --people M --random-seed bench`), then the built server (dist/) is started on it with
@@ -24,6 +25,10 @@
  * each, then rounds alternating server and bare server; medians of the rounds. The server and
  * the bare server run pinned to CPU 0, wrk (one thread) to CPU 1.
  *
+ * `--layers`: then, for the GET by id, where its time goes (measureLayers): the same answer from
+ * servers that each add one layer of what the server runs (bench/layer-servers.mjs), with the CPU
+ * time per request of each one's answering thread.
+ *
  * Needs `wrk` and `taskset` (Debian: apt-get install wrk util-linux), 2 CPUs, and `npm run build`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,6 +39,11 @@ import { median } from './common.js';
 import {
   call,
   checkHttpBenchSetup,
+  cpuSplit,
+  startLayerServer,
+  wrkMeasured,
+  SERVER_ASYNC_HOOKS,
+  type Layer,
   getJson,
   seedWithCli,
   startBareServer,
@@ -54,6 +64,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     companies: { type: 'string', default: '10000' },
     people: { type: 'string', default: '30000' },
+    layers: { type: 'boolean', default: false },
   },
 });
 const PAGE_SIZE = 25;
@@ -68,6 +79,7 @@ const dir = mkdtempSync(join(tmpdir(), 'gs-bench-'));
 const database = `sqlite:${join(dir, 'bench.db')}`;
 let server: RunningServer | undefined;
 let bare: Awaited<ReturnType<typeof startBareServer>> | undefined;
+const layerServers: Awaited<ReturnType<typeof startLayerServer>>[] = [];
 try {
   seedWithCli(database, companies, Number(values.people));
   server = await startServer(database);
@@ -104,10 +116,58 @@ try {
       `| ${r.name} | ${r.bytes} B | ${median(r.ours).toFixed(0)} | ${median(r.baseline).toFixed(0)} | ${(median(r.ours) / median(r.baseline)).toFixed(2)} |`,
     );
   }
+
+  if (values.layers) await measureLayers(recorded[0]!, server, bare);
 } catch (error) {
   console.error(`${SCRIPT}: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
-  await Promise.all([stop(server?.child), stop(bare?.child)]);
+  await Promise.all([stop(server?.child), stop(bare?.child), ...layerServers.map((layer) => stop(layer.child))]);
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * `--layers`: where the time of a GET by id goes. The same answer (bytes and headers) from
+ * servers that each add one layer of what the real server runs, in rounds alternating them all:
+ * requests/s and the CPU time of the answering thread per request, user and kernel apart.
+ */
+async function measureLayers(answer: Answer, real: RunningServer, bareServer: { child: { pid?: number }; base: string }): Promise<void> {
+  const started = async (layer: Layer, hooks = 0) => {
+    const running = await startLayerServer([answer], dir, layer, hooks);
+    layerServers.push(running);
+    return running;
+  };
+  const layers = [
+    { name: 'bare node:http, same body (the goal\'s baseline)', ...bareServer },
+    { name: 'node:http, same body and headers', ...(await started('node')) },
+    { name: 'Fastify, one route, no hooks', ...(await started('fastify')) },
+    { name: `Fastify, one route, ${SERVER_ASYNC_HOOKS} empty async hooks`, ...(await started('hooks', SERVER_ASYNC_HOOKS)) },
+    { name: 'this server', ...real },
+  ];
+  const samples = layers.map(() => ({ rate: [] as number[], user: [] as number[], system: [] as number[] }));
+  for (let round = -1; round < rounds; round++) {
+    for (const [i, layer] of layers.entries()) {
+      const pid = layer.child.pid!;
+      const stat = `/proc/${pid}/task/${pid}/stat`;
+      // Round -1 warms each up, uncounted.
+      if (round < 0) {
+        if (warmup > 0) await wrkMeasured(layer.base + answer.path, { seconds: warmup, connections });
+        continue;
+      }
+      const before = cpuSplit(stat);
+      const measured = await wrkMeasured(layer.base + answer.path, { seconds: duration, connections });
+      const after = cpuSplit(stat);
+      samples[i]!.rate.push(measured.rate);
+      samples[i]!.user.push(((after.user - before.user) * 1000) / measured.requests);
+      samples[i]!.system.push(((after.system - before.system) * 1000) / measured.requests);
+    }
+  }
+  const baseline = median(samples[0]!.rate);
+  console.log(`\nGET by id (${answer.bytes.length} B), layer by layer: medians of ${rounds} alternating rounds; CPU of the answering thread per request\n`);
+  console.log('| server | requests/s | ratio to bare | user µs | kernel µs |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const [i, layer] of layers.entries()) {
+    const { rate, user, system } = samples[i]!;
+    console.log(`| ${layer.name} | ${median(rate).toFixed(0)} | ${(median(rate) / baseline).toFixed(2)} | ${median(user).toFixed(1)} | ${median(system).toFixed(1)} |`);
+  }
 }

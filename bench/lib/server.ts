@@ -136,7 +136,12 @@ export interface Answer {
   path: string;
   type: string | null;
   bytes: Buffer;
+  /** The answer's headers as sent, but those Node's HTTP server writes itself (Date, Connection, Keep-Alive, Content-Length). */
+  headers: Record<string, string>;
 }
+
+/** Headers a node:http server writes for every answer: replaying them would send them twice. */
+const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
 /** A request to the benchmarked server with its key; fails unless it answers `expect` (200). */
 export async function call(base: string, method: string, path: string, body?: unknown, expect = 200): Promise<Answer> {
@@ -147,7 +152,8 @@ export async function call(base: string, method: string, path: string, body?: un
   });
   const bytes = Buffer.from(await response.arrayBuffer());
   if (response.status !== expect) throw new Error(`${method} ${path}: ${response.status} ${bytes.toString().slice(0, 500)}`);
-  return { path, type: response.headers.get('content-type'), bytes };
+  const headers = Object.fromEntries([...response.headers].filter(([name]) => !TRANSPORT_HEADERS.has(name)));
+  return { path, type: response.headers.get('content-type'), bytes, headers };
 }
 
 /** The JSON body of a GET to the benchmarked server. */
@@ -161,23 +167,53 @@ export async function getJson<T>(base: string, path: string): Promise<T> {
  * same body bytes). The recorded answers are written to `dir`.
  */
 export async function startBareServer(answers: readonly Answer[], dir: string): Promise<{ child: ChildProcess; base: string }> {
-  const recorded = answers.map(({ path, type, bytes }) => {
+  return startReplayServer(answers, dir, 'the bare server', ['bench/bare-server.mjs']);
+}
+
+/**
+ * The empty async hooks of the `hooks` layer of `bench:http --layers`: as many as the server runs
+ * for a GET as async functions (onRequest: the request id, the limits, authentication; onSend:
+ * the limits, the audit trail, Idempotency-Key; onResponse: the audit trail, Idempotency-Key).
+ * Its ninth, the security headers, is a callback. test/unit/bench-layers.test.ts counts them.
+ */
+export const SERVER_ASYNC_HOOKS = 8;
+
+/** What the layers of `bench:http --layers` add to node:http, one at a time (bench/layer-servers.mjs). */
+export type Layer = 'node' | 'fastify' | 'hooks';
+
+/**
+ * Starts a server of bench/layer-servers.mjs, pinned to CPU 0, answering each recorded GET with
+ * the server's bytes and headers (`hooks`: with that many empty async hooks), and checks that it
+ * does, as startBareServer.
+ */
+export async function startLayerServer(answers: readonly Answer[], dir: string, layer: Layer, hooks = 0): Promise<{ child: ChildProcess; base: string }> {
+  return startReplayServer(answers, dir, `the ${layer} layer server`, ['bench/layer-servers.mjs'], [layer, String(hooks)]);
+}
+
+async function startReplayServer(
+  answers: readonly Answer[],
+  dir: string,
+  name: string,
+  script: readonly string[],
+  extraArguments: readonly string[] = [],
+): Promise<{ child: ChildProcess; base: string }> {
+  const recorded = answers.map(({ path, type, bytes, headers }) => {
     const body = bytes.toString('utf8');
-    if (!Buffer.from(body, 'utf8').equals(bytes)) throw new Error(`GET ${path}: the body is not valid UTF-8, so the bare server could not replay it`);
-    return { path, type, body };
+    if (!Buffer.from(body, 'utf8').equals(bytes)) throw new Error(`GET ${path}: the body is not valid UTF-8, so ${name} could not replay it`);
+    return { path, type, body, headers };
   });
   const file = join(dir, 'responses.json');
   writeFileSync(file, JSON.stringify(recorded));
   const port = await freePort();
-  const child = spawn('taskset', ['-c', '0', process.execPath, 'bench/bare-server.mjs', file, String(port)], { stdio: ['ignore', 'ignore', 2] });
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...script, file, String(port), ...extraArguments], { stdio: ['ignore', 'ignore', 2] });
   const base = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilAnswering(child, 'the bare server', base + answers[0]!.path);
+    await waitUntilAnswering(child, name, base + answers[0]!.path);
     for (const { path, type, bytes } of answers) {
       const response = await fetch(base + path, { headers: { accessKey: HTTP_BENCH_KEY } });
       const body = Buffer.from(await response.arrayBuffer());
       if (response.status !== 200 || response.headers.get('content-type') !== type || !body.equals(bytes)) {
-        throw new Error(`the bare server does not answer GET ${path} with the server's bytes`);
+        throw new Error(`${name} does not answer GET ${path} with the server's bytes`);
       }
     }
   } catch (error) {
@@ -244,19 +280,25 @@ async function wrkWithCpu(url: string, options: WrkOptions, pid: number | undefi
   return { ...measured, cpuUs: { process: perRequest(after.process - before.process), mainThread: perRequest(after.mainThread - before.mainThread) } };
 }
 
+/** CPU time (ms) a thread or process has used, from its `/proc/.../stat`: user and system apart. */
+export function cpuSplit(statFile: string): { user: number; system: number } {
+  const text = readFileSync(statFile, 'utf8');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const msPerTick = 1000 / CLOCK_TICKS_PER_SECOND;
+  return { user: Number(fields[11]) * msPerTick, system: Number(fields[12]) * msPerTick };
+}
+
 /**
  * CPU time (user + system, ms) a process has used: all its threads, and its main thread (the one
  * answering requests; its thread id is the process id). Kernel ticks: 10 ms resolution.
  */
 export function cpuTimes(pid: number): { process: number; mainThread: number } {
-  const ticks = (file: string) => {
-    const text = readFileSync(file, 'utf8');
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+  const total = (file: string) => {
+    const { user, system } = cpuSplit(file);
+    return user + system;
   };
-  const msPerTick = 1000 / CLOCK_TICKS_PER_SECOND;
-  return { process: ticks(`/proc/${pid}/stat`) * msPerTick, mainThread: ticks(`/proc/${pid}/task/${pid}/stat`) * msPerTick };
+  return { process: total(`/proc/${pid}/stat`), mainThread: total(`/proc/${pid}/task/${pid}/stat`) };
 }
 
 /** USER_HZ: Linux reports CPU times in 1/100 s on every architecture Node supports. */
