@@ -132,28 +132,28 @@ try {
  * requests/s and the CPU time of the answering thread per request, user and kernel apart.
  */
 async function measureLayers(answer: Answer, real: RunningServer, bareServer: { child: { pid?: number }; base: string }): Promise<void> {
-  const started = async (layer: Layer, hooks = 0) => {
-    const running = await startLayerServer([answer], dir, layer, hooks);
+  const started = async (layer: Layer) => {
+    const running = await startLayerServer([answer], dir, layer);
     layerServers.push(running);
     return running;
   };
+  const hooks = SERVER_ASYNC_HOOKS.onRequest + SERVER_ASYNC_HOOKS.onSend + SERVER_ASYNC_HOOKS.onResponse;
   const layers = [
     { name: 'bare node:http, same body (the goal\'s baseline)', ...bareServer },
     { name: 'node:http, same body and headers', ...(await started('node')) },
-    { name: 'Fastify, one route, no hooks', ...(await started('fastify')) },
-    { name: `Fastify, one route, ${SERVER_ASYNC_HOOKS} empty async hooks`, ...(await started('hooks', SERVER_ASYNC_HOOKS)) },
+    { name: 'Fastify, one route, same body and headers', ...(await started('fastify')) },
+    { name: `Fastify, one route, same body and headers, ${hooks} empty async hooks`, ...(await started('hooks')) },
     { name: 'this server', ...real },
   ];
   const samples = layers.map(() => ({ rate: [] as number[], user: [] as number[], system: [] as number[] }));
-  for (let round = -1; round < rounds; round++) {
-    for (const [i, layer] of layers.entries()) {
+  if (warmup > 0) for (const layer of layers) await wrkMeasured(layer.base + answer.path, { seconds: warmup, connections });
+  for (let round = 0; round < rounds; round++) {
+    // Each round starts one layer further on, so that no layer always follows the same one.
+    for (let k = 0; k < layers.length; k++) {
+      const i = (k + round) % layers.length;
+      const layer = layers[i]!;
       const pid = layer.child.pid!;
       const stat = `/proc/${pid}/task/${pid}/stat`;
-      // Round -1 warms each up, uncounted.
-      if (round < 0) {
-        if (warmup > 0) await wrkMeasured(layer.base + answer.path, { seconds: warmup, connections });
-        continue;
-      }
       const before = cpuSplit(stat);
       const measured = await wrkMeasured(layer.base + answer.path, { seconds: duration, connections });
       const after = cpuSplit(stat);
@@ -163,11 +163,12 @@ async function measureLayers(answer: Answer, real: RunningServer, bareServer: { 
     }
   }
   const baseline = median(samples[0]!.rate);
-  console.log(`\nGET by id (${answer.bytes.length} B), layer by layer: medians of ${rounds} alternating rounds; CPU of the answering thread per request\n`);
-  console.log('| server | requests/s | ratio to bare | user µs | kernel µs |');
+  console.log(`\nGET by id (${answer.bytes.length} B), layer by layer: medians of ${rounds} rounds, each starting one layer further on; CPU of the answering thread per request\n`);
+  console.log('| server | requests/s (min-max) | ratio to bare | user µs | kernel µs |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const [i, layer] of layers.entries()) {
     const { rate, user, system } = samples[i]!;
-    console.log(`| ${layer.name} | ${median(rate).toFixed(0)} | ${(median(rate) / baseline).toFixed(2)} | ${median(user).toFixed(1)} | ${median(system).toFixed(1)} |`);
+    const range = `${Math.min(...rate).toFixed(0)}-${Math.max(...rate).toFixed(0)}`;
+    console.log(`| ${layer.name} | ${median(rate).toFixed(0)} (${range}) | ${(median(rate) / baseline).toFixed(2)} | ${median(user).toFixed(1)} | ${median(system).toFixed(1)} |`);
   }
 }

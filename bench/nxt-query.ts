@@ -35,6 +35,7 @@ import { builtinRegistry } from '../src/domain/objects/index.js';
 import { buildApp } from '../src/server/app.js';
 import { parsePostgresUrl, sessionOptions, timestampToIso } from '../src/store/postgres.js';
 import { createReportRunner } from '../src/store/report-query.js';
+import { SQLITE_CACHE_KIB } from '../src/store/sqlite.js';
 import { parseDatabaseUrl } from '../src/store/store.js';
 import { BENCH_KEY, median, openSeededStore, timeAlternating } from './common.js';
 import { describedFieldNames, NXT_DESCRIBE_PATH, NXT_PAGE_LIMIT, NXT_QUERY_PATH, nxtQueryBody } from './lib/requests.js';
@@ -101,7 +102,7 @@ interface Baseline {
 async function openBaseline(): Promise<Baseline> {
   if (target.dialect === 'sqlite') {
     const raw = new BetterSqlite3(target.path, { readonly: true });
-    raw.pragma('cache_size = -65536'); // as the server's connection
+    raw.pragma(`cache_size = -${SQLITE_CACHE_KIB}`); // as the server's connection
     const statement = raw.prepare(baselineSql(() => '?'));
     return {
       page: async (offset) => statement.all(LIMIT, offset) as Record<string, unknown>[],

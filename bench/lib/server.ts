@@ -1,7 +1,8 @@
 /**
  * What the HTTP benchmarks (bench/http.ts, bench/run.ts) share: checking the tools, seeding with
- * the CLI, starting the built server (dist/) and the bare node:http baseline pinned to CPU 0,
- * running wrk pinned to CPU 1, reading the server's memory, and stopping them.
+ * the CLI, starting the built server (dist/), the bare node:http baseline and the layer servers of
+ * `bench:http --layers` pinned to CPU 0, running wrk pinned to CPU 1, reading the server's memory
+ * and CPU time, and stopping them.
  */
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -136,7 +137,7 @@ export interface Answer {
   path: string;
   type: string | null;
   bytes: Buffer;
-  /** The answer's headers as sent, but those Node's HTTP server writes itself (Date, Connection, Keep-Alive, Content-Length). */
+  /** The answer's headers as sent, but those Node's HTTP server writes itself (TRANSPORT_HEADERS). */
   headers: Record<string, string>;
 }
 
@@ -152,8 +153,12 @@ export async function call(base: string, method: string, path: string, body?: un
   });
   const bytes = Buffer.from(await response.arrayBuffer());
   if (response.status !== expect) throw new Error(`${method} ${path}: ${response.status} ${bytes.toString().slice(0, 500)}`);
-  const headers = Object.fromEntries([...response.headers].filter(([name]) => !TRANSPORT_HEADERS.has(name)));
-  return { path, type: response.headers.get('content-type'), bytes, headers };
+  return { path, type: response.headers.get('content-type'), bytes, headers: replayedHeaders(response) };
+}
+
+/** An answer's headers but the transport ones, in the order received (fetch sorts them by name). */
+function replayedHeaders(response: Response): Record<string, string> {
+  return Object.fromEntries([...response.headers].filter(([name]) => !TRANSPORT_HEADERS.has(name)));
 }
 
 /** The JSON body of a GET to the benchmarked server. */
@@ -171,49 +176,63 @@ export async function startBareServer(answers: readonly Answer[], dir: string): 
 }
 
 /**
- * The empty async hooks of the `hooks` layer of `bench:http --layers`: as many as the server runs
- * for a GET as async functions (onRequest: the request id, the limits, authentication; onSend:
- * the limits, the audit trail, Idempotency-Key; onResponse: the audit trail, Idempotency-Key).
- * Its ninth, the security headers, is a callback. test/unit/bench-layers.test.ts counts them.
+ * The empty async hooks of the `hooks` layer of `bench:http --layers`, per stage: as many as the
+ * server runs for a GET as async functions (onRequest: the request id, the limits,
+ * authentication; onSend: the limits, the audit trail, Idempotency-Key; onResponse: the audit
+ * trail, Idempotency-Key), as `serve` runs by default (no metrics, rate limits or sandbox). Its
+ * one more onRequest hook, the security headers, is a callback. test/unit/bench-layers.test.ts
+ * counts them in the app.
  */
-export const SERVER_ASYNC_HOOKS = 8;
+export const SERVER_ASYNC_HOOKS = { onRequest: 3, onSend: 3, onResponse: 2 } as const;
 
 /** What the layers of `bench:http --layers` add to node:http, one at a time (bench/layer-servers.mjs). */
 export type Layer = 'node' | 'fastify' | 'hooks';
 
 /**
  * Starts a server of bench/layer-servers.mjs, pinned to CPU 0, answering each recorded GET with
- * the server's bytes and headers (`hooks`: with that many empty async hooks), and checks that it
- * does, as startBareServer.
+ * the server's bytes and headers (`hooks`: with SERVER_ASYNC_HOOKS empty async hooks), and checks
+ * that it does, headers included.
  */
-export async function startLayerServer(answers: readonly Answer[], dir: string, layer: Layer, hooks = 0): Promise<{ child: ChildProcess; base: string }> {
-  return startReplayServer(answers, dir, `the ${layer} layer server`, ['bench/layer-servers.mjs'], [layer, String(hooks)]);
+export async function startLayerServer(answers: readonly Answer[], dir: string, layer: Layer): Promise<{ child: ChildProcess; base: string }> {
+  const hooks = layer === 'hooks' ? SERVER_ASYNC_HOOKS : { onRequest: 0, onSend: 0, onResponse: 0 };
+  return startReplayServer(answers, dir, `the ${layer} layer server`, ['bench/layer-servers.mjs'], {
+    extraArguments: [layer, String(hooks.onRequest), String(hooks.onSend), String(hooks.onResponse)],
+    sameHeaders: true,
+  });
 }
 
+/**
+ * Starts `script` (pinned to CPU 0) on the recorded answers, written to a file of its own in `dir`,
+ * and checks that it answers each with the server's status, content type and body bytes, and
+ * with `sameHeaders`, every header the server sent (transport headers aside).
+ */
 async function startReplayServer(
   answers: readonly Answer[],
   dir: string,
   name: string,
   script: readonly string[],
-  extraArguments: readonly string[] = [],
+  { extraArguments = [], sameHeaders = false }: { extraArguments?: readonly string[]; sameHeaders?: boolean } = {},
 ): Promise<{ child: ChildProcess; base: string }> {
   const recorded = answers.map(({ path, type, bytes, headers }) => {
     const body = bytes.toString('utf8');
     if (!Buffer.from(body, 'utf8').equals(bytes)) throw new Error(`GET ${path}: the body is not valid UTF-8, so ${name} could not replay it`);
     return { path, type, body, headers };
   });
-  const file = join(dir, 'responses.json');
+  const file = join(dir, `responses-${name.replace(/\W+/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(recorded));
   const port = await freePort();
   const child = spawn('taskset', ['-c', '0', process.execPath, ...script, file, String(port), ...extraArguments], { stdio: ['ignore', 'ignore', 2] });
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitUntilAnswering(child, name, base + answers[0]!.path);
-    for (const { path, type, bytes } of answers) {
+    for (const { path, type, bytes, headers } of answers) {
       const response = await fetch(base + path, { headers: { accessKey: HTTP_BENCH_KEY } });
       const body = Buffer.from(await response.arrayBuffer());
       if (response.status !== 200 || response.headers.get('content-type') !== type || !body.equals(bytes)) {
         throw new Error(`${name} does not answer GET ${path} with the server's bytes`);
+      }
+      if (sameHeaders && JSON.stringify(replayedHeaders(response)) !== JSON.stringify(headers)) {
+        throw new Error(`${name} does not answer GET ${path} with the server's headers`);
       }
     }
   } catch (error) {

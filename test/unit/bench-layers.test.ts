@@ -12,7 +12,7 @@ describe('the hooks layer of bench:http --layers', () => {
   });
   afterAll(() => t.close());
 
-  it('runs as many hooks as the server runs on GET /v1/companies/{id}, the security headers excepted', () => {
+  it('runs as many hooks at each stage as the server runs on GET /v1/companies/{id}, the security headers excepted', () => {
     const printed = t.app.printRoutes({ includeHooks: true, commonPrefix: false }).split('\n');
     const route = printed.findIndex((line) => /\/:companyId \(GET[,)]/.test(line));
     expect(route).toBeGreaterThan(-1);
@@ -22,9 +22,7 @@ describe('the hooks layer of bench:http --layers', () => {
       if (!stage) break;
       hooks[stage[1]!] = stage[2]!.split(',').length;
     }
-    const counted = (hooks.onRequest ?? 0) + (hooks.onSend ?? 0) + (hooks.onResponse ?? 0);
-    expect(counted).toBe(SERVER_ASYNC_HOOKS + 1);
-    // Nothing at other stages (preHandler, preSerialization, ...) that the layer leaves out.
-    expect(Object.keys(hooks).sort()).toEqual(['onRequest', 'onResponse', 'onSend']);
+    // The security headers' hook is the one more onRequest hook, a callback (security-headers.ts).
+    expect(hooks).toEqual({ ...SERVER_ASYNC_HOOKS, onRequest: SERVER_ASYNC_HOOKS.onRequest + 1 });
   });
 });
